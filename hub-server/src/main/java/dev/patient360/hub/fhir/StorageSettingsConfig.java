@@ -1,0 +1,60 @@
+package dev.patient360.hub.fhir;
+
+import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
+import ca.uhn.fhir.jpa.model.config.PartitionSettings;
+import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
+import ca.uhn.fhir.jpa.model.entity.ResourceEncodingEnum;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * HAPI's storage settings. Only what deviates from HAPI's defaults is set, each with its reason;
+ * the hub's workload is whole patient histories arriving as transactions, read back by id and by
+ * patient.
+ */
+@Configuration(proxyBeanMethods = false)
+class StorageSettingsConfig {
+
+	/** Bodies up to this size go to the text column; HAPI's default (0) puts every body in a LOB. */
+	static final int INLINE_BODY_LIMIT = 64 * 1024 * 1024;
+
+	@Bean
+	JpaStorageSettings jpaStorageSettings(HubFhirProperties props) {
+		JpaStorageSettings s = new JpaStorageSettings();
+		// PostgreSQL large objects (oid) cost an extra round trip and a pg_largeobject write per
+		// version, and JSONC gzips every body on write and read. An inline, uncompressed body in the
+		// text column (TOAST still compresses it) was the largest CPU and I/O item in the ingest profile.
+		s.setInlineResourceTextBelowSize(INLINE_BODY_LIMIT);
+		s.setResourceEncoding(ResourceEncodingEnum.JSON);
+		// Conditional creates/updates (the way every connector upserts) resolve their match URL from
+		// a cache instead of a search per entry; HAPI keeps it correct on writes in this JVM.
+		s.setMatchUrlCacheEnabled(true);
+		// Tags are used as markers of source and state, not as versioned data: storing them per
+		// resource (not per version) saves a row per version and keeps _tag searches cheap.
+		s.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.NON_VERSIONED);
+		// Client-assigned ids: ALPHANUMERIC (HAPI default) or none. Never ANY, which would let a
+		// client take a numeric id the server later assigns.
+		s.setResourceClientIdStrategy(props.allowClientAssignedIds()
+				? JpaStorageSettings.ClientIdStrategyEnum.ALPHANUMERIC
+				: JpaStorageSettings.ClientIdStrategyEnum.NOT_ALLOWED);
+		s.setFetchSizeDefaultMaximum(props.maxPageSize());
+		// References to other servers (e.g. a source EHR's absolute URLs) are kept as they are rather
+		// than rejected: sources send them and the record must not lose them.
+		s.setAllowExternalReferences(true);
+		// Expunge is how a data-protection erasure request is executed; it stays an explicit
+		// operation ($expunge), never automatic.
+		s.setExpungeEnabled(true);
+		return s;
+	}
+
+	@Bean
+	PartitionSettings partitionSettings() {
+		return new PartitionSettings();
+	}
+
+	@Bean
+	SubscriptionSettings subscriptionSettings() {
+		return new SubscriptionSettings();
+	}
+}
