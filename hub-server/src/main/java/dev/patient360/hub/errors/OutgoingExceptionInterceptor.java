@@ -25,7 +25,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
 /**
  * Decides what a caller sees when a request fails with something that is not already a FHIR error:
  * a lost database becomes 503 (retry later) and anything else a 500 whose text carries no internals
- * (no SQL, no stack, no resource content). Both come as an OperationOutcome from HAPI.
+ * (no SQL, no stack, no resource content). Both come as an OperationOutcome from HAPI. FHIR
+ * errors that HAPI raised on purpose (4xx) pass unchanged.
  */
 @Component
 @Interceptor
@@ -45,7 +46,8 @@ class OutgoingExceptionInterceptor implements HubInterceptor {
 					.message("the database is unavailable; retry later"));
 		}
 		if (thrown instanceof BaseServerResponseException known && !(known instanceof InternalErrorException)) {
-			return known;
+			// Already a FHIR error with a status of its own; other interceptors may still refine it.
+			return null;
 		}
 		// The exception text may quote SQL or resource content: it goes to the log, not the caller.
 		log.error("{} unexpected error in request {}", HubErrorCode.INTERNAL.code(), request.getRequestId(), thrown);

@@ -24,6 +24,7 @@ import ca.uhn.fhir.jpa.provider.ValueSetOperationProvider;
 import ca.uhn.fhir.jpa.search.DatabaseBackedPagingProvider;
 import ca.uhn.fhir.jpa.subscription.channel.config.SubscriptionChannelConfig;
 import ca.uhn.fhir.narrative2.NullNarrativeGenerator;
+import ca.uhn.fhir.parser.StrictErrorHandler;
 import ca.uhn.fhir.rest.server.HardcodedServerAddressStrategy;
 import ca.uhn.fhir.rest.server.IncomingRequestAddressStrategy;
 import ca.uhn.fhir.rest.server.RestfulServer;
@@ -123,6 +124,9 @@ class FhirServerConfig {
 		// Narratives are the source's business; generating them on every write costs CPU for text
 		// nobody reads through the hub.
 		ctx.setNarrativeGenerator(new NullNarrativeGenerator());
+		// An unknown element or a malformed value is an error the sender must hear about (400), not
+		// something HAPI's lenient default silently drops from the stored record.
+		ctx.setParserErrorHandler(new StrictErrorHandler());
 
 		RestfulServer server = new RestfulServer(ctx);
 		server.registerProviders(resourceProviders.createProviders());

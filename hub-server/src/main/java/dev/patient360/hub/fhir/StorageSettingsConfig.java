@@ -39,6 +39,9 @@ class StorageSettingsConfig {
 				? JpaStorageSettings.ClientIdStrategyEnum.ALPHANUMERIC
 				: JpaStorageSettings.ClientIdStrategyEnum.NOT_ALLOWED);
 		s.setFetchSizeDefaultMaximum(props.maxPageSize());
+		// HAPI by default answers a repeated search from a 60 s result cache, so a client that writes
+		// and then searches sees stale results. Sources and partners read their own writes here.
+		s.setReuseCachedSearchResultsForMillis(null);
 		// References to other servers (e.g. a source EHR's absolute URLs) are kept as they are rather
 		// than rejected: sources send them and the record must not lose them.
 		s.setAllowExternalReferences(true);
