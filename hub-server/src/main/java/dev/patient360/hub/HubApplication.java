@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchClientA
 import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestClientAutoConfiguration;
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
+import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -14,14 +15,15 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  *
  * <p>Auto-configurations excluded here are replaced by the hub's own wiring: HAPI builds its own
  * entity manager factory, the schema is migrated by HAPI's migration tasks (not Flyway), and
- * Hibernate Search (Elasticsearch/Lucene) is not used.
+ * Hibernate Search (Elasticsearch/Lucene) is not used, and HAPI runs its own Quartz schedulers.
  */
 @SpringBootApplication(exclude = {
 		HibernateJpaAutoConfiguration.class,
 		FlywayAutoConfiguration.class,
 		ElasticsearchRestClientAutoConfiguration.class,
 		ElasticsearchClientAutoConfiguration.class,
-		ThymeleafAutoConfiguration.class
+		ThymeleafAutoConfiguration.class,
+		QuartzAutoConfiguration.class
 })
 @ConfigurationPropertiesScan
 public class HubApplication {

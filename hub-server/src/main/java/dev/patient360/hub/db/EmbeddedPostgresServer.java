@@ -34,11 +34,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	public synchronized void start() {
 		try {
 			Files.createDirectories(dataDir);
+			stopOrphan();
 			EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
 					.setDataDirectory(dataDir)
 					.setCleanDataDirectory(false)
 					// Loopback only: the embedded database is never reachable from outside.
 					.setServerConfig("listen_addresses", "127.0.0.1")
+					// The library's defaults are for throwaway test databases (fsync and synchronous
+					// commit off). The hub acknowledges writes only when they are durable.
+					.setServerConfig("fsync", "on")
+					.setServerConfig("synchronous_commit", "on")
+					.setServerConfig("full_page_writes", "on")
+					// Failing statements would be logged with their text, which can carry patient data.
+					.setServerConfig("log_min_error_statement", "panic")
 					// Sized for one write-heavy application instead of PostgreSQL's tiny defaults.
 					.setServerConfig("shared_buffers", "256MB")
 					.setServerConfig("max_connections", "100")
@@ -64,6 +72,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 			postgres.close();
 			postgres = null;
 		}
+	}
+
+	/**
+	 * A hub killed with SIGKILL leaves its PostgreSQL running and holding the data directory; the
+	 * next start would fail on the lock. Such an orphan is stopped (PostgreSQL's smart shutdown, so
+	 * nothing committed is lost) before starting again.
+	 */
+	private void stopOrphan() throws IOException {
+		Path pidFile = dataDir.resolve("postmaster.pid");
+		if (!Files.exists(pidFile)) {
+			return;
+		}
+		String firstLine = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+		if (!firstLine.matches("\\d+")) {
+			return;
+		}
+		ProcessHandle.of(Long.parseLong(firstLine))
+				.filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+				.ifPresent(orphan -> {
+					log.warn("Stopping the embedded PostgreSQL (pid {}) left running by a previous hub", orphan.pid());
+					orphan.destroy();
+					orphan.onExit().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+				});
 	}
 
 	private void ensureDatabase() throws IOException {
