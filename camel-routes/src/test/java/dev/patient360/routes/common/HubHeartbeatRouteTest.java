@@ -92,7 +92,7 @@ class HubHeartbeatRouteTest {
 		assertThat(reachable.path("status").asText()).isEqualTo("UP");
 		assertThat(reachable.path("details").path("httpStatus").asInt()).isEqualTo(200);
 		assertThat(reachable.path("details").path("url").asText())
-				.isEqualTo("http://127.0.0.1:" + HUB_PORT + "/fhir/metadata");
+				.isEqualTo("http://127.0.0.1:" + HUB_PORT + "/fhir/metadata?_summary=true");
 
 		metadataStatus = 503;
 		producer.sendBody(TRIGGER, null);
