@@ -24,6 +24,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 	private final Path dataDir;
 	private int port;
 	private EmbeddedPostgres postgres;
+	private Thread shutdownHook;
 
 	EmbeddedPostgresServer(Path dataDir, int port) {
 		this.dataDir = dataDir;
@@ -58,11 +59,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 			}
 			postgres = builder.start();
 			port = postgres.getPort();
+			if (shutdownHook == null) {
+				// A hub stopped while still starting never reaches its context's destroy callbacks;
+				// this hook still stops the database so it does not outlive the JVM.
+				shutdownHook = new Thread(this::stopQuietly, "embedded-postgres-shutdown");
+				Runtime.getRuntime().addShutdownHook(shutdownHook);
+			}
 			ensureDatabase();
 			log.info("Embedded PostgreSQL running on 127.0.0.1:{} with data in {}", port, dataDir);
 		}
 		catch (IOException e) {
 			throw new UncheckedIOException("HUB-0101 could not start the embedded PostgreSQL in " + dataDir, e);
+		}
+	}
+
+	private void stopQuietly() {
+		try {
+			stop();
+		}
+		catch (IOException e) {
+			log.warn("Embedded PostgreSQL did not stop cleanly: {}", e.toString());
 		}
 	}
 

@@ -49,8 +49,11 @@ class OutgoingExceptionInterceptor implements HubInterceptor {
 			// Already a FHIR error with a status of its own; other interceptors may still refine it.
 			return null;
 		}
-		// The exception text may quote SQL or resource content: it goes to the log, not the caller.
-		log.error("{} unexpected error in request {}", HubErrorCode.INTERNAL.code(), request.getRequestId(), thrown);
+		// Exception messages can quote SQL or resource content: above DEBUG only the exception types
+		// and where they were thrown are logged, never their messages; the caller gets neither.
+		log.error("{} unexpected error in request {}: {}", HubErrorCode.INTERNAL.code(), request.getRequestId(),
+				withoutMessages(thrown));
+		log.debug("{} full exception for request {}", HubErrorCode.INTERNAL.code(), request.getRequestId(), thrown);
 		return new InternalErrorException(HubErrorCode.INTERNAL
 				.message("internal error; quote request id " + request.getRequestId()));
 	}
@@ -68,6 +71,22 @@ class OutgoingExceptionInterceptor implements HubInterceptor {
 			}
 		}
 		return false;
+	}
+
+	/** Cause chain as types and throwing frames, e.g. {@code InternalErrorException <- NullPointerException at X.y(X.java:42)}. */
+	static String withoutMessages(Throwable thrown) {
+		StringBuilder out = new StringBuilder();
+		for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+			if (!out.isEmpty()) {
+				out.append(" <- ");
+			}
+			out.append(t.getClass().getName());
+			StackTraceElement[] frames = t.getStackTrace();
+			for (int i = 0; i < Math.min(3, frames.length); i++) {
+				out.append(i == 0 ? " at " : ", ").append(frames[i]);
+			}
+		}
+		return out.toString();
 	}
 
 	private static Throwable rootCause(Throwable thrown) {

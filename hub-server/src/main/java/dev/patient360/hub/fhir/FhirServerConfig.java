@@ -121,6 +121,7 @@ class FhirServerConfig {
 			ISearchParamRegistry searchParamRegistry, IValidationSupport validationSupport,
 			DaoRegistry daoRegistry, HubFhirProperties props, List<HubInterceptor> interceptors) {
 		FhirContext ctx = systemDao.getContext();
+		HapiJsonEncodingTuning.apply();
 		// Narratives are the source's business; generating them on every write costs CPU for text
 		// nobody reads through the hub.
 		ctx.setNarrativeGenerator(new NullNarrativeGenerator());
