@@ -112,7 +112,12 @@ public final class JfrTop {
 		print("Top packages (self)", selfPackage, samples, top);
 		print("Top methods (self)", selfMethod, samples, top);
 		print("Top non-JDK frames on top of the stack (who calls the JDK code that burns CPU)", firstAppFrame, samples, top);
-		print("Top methods (inclusive: the method is anywhere on the sampled stack)", inclusiveMethod, samples, top * 2);
+		// Frames on (nearly) every stack are the request plumbing (Tomcat, filters, the transaction
+		// entry point); leaving them out shows how the work below them splits up.
+		Map<String, Integer> below = new HashMap<>(inclusiveMethod);
+		int everywhere = (int) Math.ceil(0.85 * samples);
+		below.values().removeIf(v -> v >= everywhere);
+		print("Top methods (inclusive: anywhere on the stack; frames on >= 85 % of stacks left out)", below, samples, top * 2);
 		print("Threads", threads, samples, 10);
 	}
 

@@ -19,14 +19,15 @@ usage: bench/run.sh [options]
   --clients N             concurrent clients for the second ingestion pass (default 4)
   --warmup-bundles N      bundles per warm-up round (default 30)
   --warmup-min-rounds N   (default 3)
-  --warmup-max-rounds N   (default 8)
-  --warmup-tolerance PCT  stop warming up when a round's rate is within PCT of the previous (default 5)
+  --warmup-max-rounds N   (default 12)
+  --warmup-tolerance PCT  warm-up ends after 2 rounds not beating the best round by more than PCT (default 5)
   --reads N               timed requests per read type (default 1000)
   --everything-reads N    timed Patient/$everything requests (default: --reads)
   --read-warmup N         untimed requests per read type before timing (default 100)
+  --ceiling-passes N      passes over all bundles per raw-insert measurement (default 3)
   --max-read-seconds N    time cap per read type (default 120)
   --max-everything-seconds N  time cap for Patient/$everything (default 180)
-  --max-warmup-seconds N  time cap for the warm-up (default 300)
+  --max-warmup-seconds N  time cap for the warm-up (default 360)
   --jfr FILE              record a JFR profile of the hub (whole run) and print the top CPU
                           consumers during the N-client ingestion
   --bundles DIR           Synthea bundles (default ../shared/data/synthea-r4/bundles from the repo)
@@ -53,7 +54,7 @@ while [[ $# -gt 0 ]]; do
 		--bundles) BUNDLES=$(realpath "$2"); shift 2 ;;
 		--rebuild) REBUILD=1; shift ;;
 		--keep) KEEP=1; shift ;;
-		--clients|--warmup-bundles|--warmup-min-rounds|--warmup-max-rounds|--warmup-tolerance|--reads|--everything-reads|--read-warmup|--max-read-seconds|--max-everything-seconds|--max-warmup-seconds)
+		--clients|--warmup-bundles|--warmup-min-rounds|--warmup-max-rounds|--warmup-tolerance|--reads|--everything-reads|--read-warmup|--max-read-seconds|--max-everything-seconds|--max-warmup-seconds|--ceiling-passes)
 			CLIENT_ARGS+=("$1" "$2"); shift 2 ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
