@@ -15,7 +15,8 @@ import jdk.jfr.consumer.RecordingFile;
 
 /**
  * Where the hub's CPU went, from a JFR recording's execution samples: top methods by self and
- * inclusive samples, top packages and libraries by self samples, busiest threads, and GC pauses.
+ * inclusive samples, top packages and libraries by self samples, busiest threads, GC pauses, and
+ * CPU by thread from jdk.ThreadCPULoad (which, unlike the samples, sees the JIT compiler threads).
  * Run with the JDK alone:
  *
  * <pre>java bench/JfrTop.java hub.jfr [--window FROM TO] [--top 25]</pre>
@@ -51,6 +52,7 @@ public final class JfrTop {
 		Map<String, Integer> selfLibrary = new HashMap<>();
 		Map<String, Integer> firstAppFrame = new HashMap<>();
 		Map<String, Integer> threads = new HashMap<>();
+		Map<String, Double> threadCpu = new HashMap<>();
 		int samples = 0;
 		int gcCount = 0;
 		Duration gcPause = Duration.ZERO;
@@ -64,6 +66,14 @@ public final class JfrTop {
 					continue;
 				}
 				String type = e.getEventType().getName();
+				if (type.equals("jdk.ThreadCPULoad")) {
+					// Covers every thread, JIT compilers and GC included, which execution samples do not.
+					var t2 = e.getThread();
+					String n = t2 == null ? "?" : t2.getJavaName() != null ? t2.getJavaName() : t2.getOSName();
+					threadCpu.merge(n == null ? "?" : n.replaceAll("[-#]?\\d+$", "-N"),
+							(double) e.getFloat("user") + e.getFloat("system"), Double::sum);
+					continue;
+				}
 				if (type.equals("jdk.GarbageCollection")) {
 					gcCount++;
 					gcPause = gcPause.plus(e.getDuration("sumOfPauses"));
@@ -118,7 +128,16 @@ public final class JfrTop {
 		int everywhere = (int) Math.ceil(0.85 * samples);
 		below.values().removeIf(v -> v >= everywhere);
 		print("Top methods (inclusive: anywhere on the stack; frames on >= 85 % of stacks left out)", below, samples, top * 2);
-		print("Threads", threads, samples, 10);
+		print("Threads (execution samples)", threads, samples, 10);
+		double cpuTotal = threadCpu.values().stream().mapToDouble(Double::doubleValue).sum();
+		if (cpuTotal > 0) {
+			System.out.println();
+			System.out.println("CPU by thread (jdk.ThreadCPULoad: all threads, JIT compilers and GC included)");
+			threadCpu.entrySet().stream()
+					.sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+					.limit(10)
+					.forEach(en -> System.out.printf(Locale.ROOT, "  %5.1f %%  %s%n", 100 * en.getValue() / cpuTotal, en.getKey()));
+		}
 	}
 
 	private static void add(Map<String, Integer> m, String k) {

@@ -31,6 +31,7 @@ usage: bench/run.sh [options]
   --jfr FILE              record a JFR profile of the hub (whole run) and print the top CPU
                           consumers during the N-client ingestion
   --bundles DIR           Synthea bundles (default ../shared/data/synthea-r4/bundles from the repo)
+  --bundle-limit N        use only the first N bundles (a quick check of the bench, not a result)
   --rebuild               rebuild hub-server.jar even if it exists
   --keep                  keep the temporary data directory / created database
   -h, --help
@@ -54,7 +55,7 @@ while [[ $# -gt 0 ]]; do
 		--bundles) BUNDLES=$(realpath "$2"); shift 2 ;;
 		--rebuild) REBUILD=1; shift ;;
 		--keep) KEEP=1; shift ;;
-		--clients|--warmup-bundles|--warmup-min-rounds|--warmup-max-rounds|--warmup-tolerance|--reads|--everything-reads|--read-warmup|--max-read-seconds|--max-everything-seconds|--max-warmup-seconds|--ceiling-passes)
+		--clients|--warmup-bundles|--warmup-min-rounds|--warmup-max-rounds|--warmup-tolerance|--reads|--everything-reads|--read-warmup|--max-read-seconds|--max-everything-seconds|--max-warmup-seconds|--ceiling-passes|--bundle-limit)
 			CLIENT_ARGS+=("$1" "$2"); shift 2 ;;
 		-h|--help) usage; exit 0 ;;
 		*) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -123,7 +124,8 @@ if [[ -n "$DB_URL" ]]; then
 	PG_HOST=${hostport%%:*}
 	PG_PORT=${hostport##*:}
 	[[ "$PG_PORT" == "$hostport" ]] && PG_PORT=5432
-	PG_ARGS=(--pg-host "$PG_HOST" --pg-port "$PG_PORT" --pg-user "$DB_USER" --pg-password "${HUB_DB_PASSWORD:-}")
+	# The client reads HUB_DB_PASSWORD from the environment, like the hub.
+	PG_ARGS=(--pg-host "$PG_HOST" --pg-port "$PG_PORT" --pg-user "$DB_USER")
 	CREATED_DB="p360_bench_$(date -u +%Y%m%d%H%M%S)"
 	client createdb "$CREATED_DB" "${PG_ARGS[@]}"
 	log "external PostgreSQL $PG_HOST:$PG_PORT, fresh database $CREATED_DB"
