@@ -57,8 +57,11 @@ public final class HubBench {
 	private static final DateTimeFormatter CLOCK =
 			DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
-	/** The raw-insert ceiling lives in its own database so it never touches the hub's schema. */
-	private static final String RAW_DATABASE = "bench_raw";
+	/**
+	 * The raw-insert ceiling lives in its own database so it never touches the hub's schema; the pid
+	 * in its name keeps two benchmarks on one shared server from dropping each other's.
+	 */
+	private static final String RAW_DATABASE = "bench_raw_" + ProcessHandle.current().pid();
 
 	public static void main(String[] args) throws Exception {
 		if (args.length == 0) {
@@ -356,7 +359,7 @@ public final class HubBench {
 	}
 
 	private IngestResult ingest(String label, List<BundleFile> set, int clients, boolean verbose) throws Exception {
-		checkpoint();
+		phaseStart();
 		long deadline = System.nanoTime() + Duration.ofSeconds(o.lng("max-ingest-seconds", 900)).toNanos();
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger non2xx = new AtomicInteger();
@@ -462,7 +465,7 @@ public final class HubBench {
 		// Time caps keep a slow machine's run bounded; the printed n says how many were measured.
 		long maxSeconds = o.lng("max-read-seconds", 120);
 		long maxEverythingSeconds = o.lng("max-everything-seconds", 180);
-		checkpoint();
+		phaseStart();
 		report.reads.add(read("GET Patient/{id}", n, maxSeconds, i -> "/Patient/" + ids.get(i % ids.size())));
 		report.reads.add(read("GET Encounter?patient={id}", n, maxSeconds, i -> "/Encounter?patient=" + ids.get(i % ids.size())));
 		report.reads.add(read("GET Patient?family=&birthdate=", n, maxSeconds, i -> {
@@ -479,6 +482,7 @@ public final class HubBench {
 	 * ones, stopping early only at {@code maxSeconds}.
 	 */
 	private ReadResult read(String label, int n, long maxSeconds, IntFunction<String> path) throws Exception {
+		requireHubAlive();
 		int warm = o.integer("read-warmup", 100);
 		long deadline = System.nanoTime() + Duration.ofSeconds(maxSeconds).toNanos();
 		for (int i = 0; i < warm; i++) {
@@ -579,7 +583,7 @@ public final class HubBench {
 	}
 
 	private double rawInsert(String label, List<BundleFile> set, int connections, boolean verbose) throws Exception {
-		checkpoint();
+		phaseStart();
 		AtomicInteger next = new AtomicInteger();
 		AtomicLong rows = new AtomicLong();
 		List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
@@ -637,6 +641,23 @@ public final class HubBench {
 			System.out.printf("  phase %s %s %s%n", label, wallStart, Instant.now());
 		}
 		return rate;
+	}
+
+	/** Every timed phase starts on a live hub and a freshly checkpointed database. */
+	private void phaseStart() {
+		requireHubAlive();
+		checkpoint();
+	}
+
+	/**
+	 * A hub (and with it the embedded PostgreSQL) that died mid-run would otherwise show up as a
+	 * phase of instant failures; stop with the reason instead.
+	 */
+	private void requireHubAlive() {
+		long pid = o.lng("hub-pid", -1);
+		if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+			throw new IllegalStateException("the hub process " + pid + " has exited; see its log");
+		}
 	}
 
 	/**
