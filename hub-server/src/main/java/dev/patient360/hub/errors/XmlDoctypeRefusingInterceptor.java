@@ -35,21 +35,28 @@ class XmlDoctypeRefusingInterceptor implements HubInterceptor {
 	 * missing or wrong), but only scans bodies that start like XML, so JSON pays nothing.
 	 */
 	static boolean declaresDoctype(byte[] body) {
-		Charset charset = StandardCharsets.ISO_8859_1;
-		int start = 0;
+		Charset charset;
 		if (body.length >= 2 && ((body[0] == (byte) 0xFE && body[1] == (byte) 0xFF)
 				|| (body[0] == (byte) 0xFF && body[1] == (byte) 0xFE))) {
 			charset = StandardCharsets.UTF_16;
 		}
-		else if (body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF) {
-			start = 3;
+		else if (startsLikeXml(body)) {
+			charset = StandardCharsets.ISO_8859_1;
 		}
-		String text = new String(body, start, body.length - start, charset);
-		String trimmed = text.stripLeading();
-		if (!trimmed.startsWith("<") && !trimmed.startsWith("\uFEFF<")) {
+		else {
+			// JSON (or anything not XML) is never decoded: a large transaction costs one byte check.
 			return false;
 		}
-		String upper = text.toUpperCase(Locale.ROOT);
+		String upper = new String(body, charset).toUpperCase(Locale.ROOT);
 		return upper.contains("<!DOCTYPE") || upper.contains("<!ENTITY");
+	}
+
+	/** First byte after an optional UTF-8 byte-order mark and whitespace is '<'. */
+	private static boolean startsLikeXml(byte[] body) {
+		int i = body.length >= 3 && body[0] == (byte) 0xEF && body[1] == (byte) 0xBB && body[2] == (byte) 0xBF ? 3 : 0;
+		while (i < body.length && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n')) {
+			i++;
+		}
+		return i < body.length && body[i] == '<';
 	}
 }

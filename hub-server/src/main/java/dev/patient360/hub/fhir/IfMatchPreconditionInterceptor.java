@@ -43,11 +43,12 @@ class IfMatchPreconditionInterceptor implements HubInterceptor {
 
 	@Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
 	BaseServerResponseException staleVersionIs412(RequestDetails request, Throwable thrown) {
-		if (thrown instanceof ResourceVersionConflictException && expectedVersion(request) != null) {
-			return preconditionFailed(request.getId() == null ? request.getResourceName()
-					: request.getId().toUnqualifiedVersionless().getValue(), expectedVersion(request));
+		String expected = thrown instanceof ResourceVersionConflictException ? expectedVersion(request) : null;
+		if (expected == null) {
+			return null;
 		}
-		return null;
+		return preconditionFailed(request.getId() == null ? request.getResourceName()
+				: request.getId().toUnqualifiedVersionless().getValue(), expected);
 	}
 
 	/** The version named by If-Match on a direct update or patch (transactions carry their own). */
