@@ -10,7 +10,19 @@ public enum HubErrorCode {
 	/** An error the hub did not expect; details are in the server log under the request id. */
 	INTERNAL("HUB-0500"),
 	/** An XML body declared a DOCTYPE or entity. */
-	XML_DOCTYPE_REFUSED("HUB-0401");
+	XML_DOCTYPE_REFUSED("HUB-0401"),
+	/** Security is enabled but no token issuer is configured: the hub refuses to start. */
+	SECURITY_ISSUER_MISSING("HUB-2000"),
+	/** A protected endpoint was called without a bearer token. */
+	TOKEN_MISSING("HUB-2001"),
+	/** The bearer token was rejected (signature, algorithm, key, issuer, audience, time). */
+	TOKEN_INVALID("HUB-2002"),
+	/** The identity provider (discovery document or signing keys) cannot be reached; retry later. */
+	IDENTITY_PROVIDER_UNAVAILABLE("HUB-2003"),
+	/** SMART discovery asked for while security is disabled: there is no identity provider. */
+	SMART_DISCOVERY_DISABLED("HUB-2004"),
+	/** An authenticated caller lacks the role a non-FHIR endpoint (e.g. metrics) requires. */
+	ENDPOINT_FORBIDDEN("HUB-2005");
 
 	private final String code;
 
