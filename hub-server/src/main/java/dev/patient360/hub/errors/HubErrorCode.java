@@ -10,7 +10,9 @@ public enum HubErrorCode {
 	/** An error the hub did not expect; details are in the server log under the request id. */
 	INTERNAL("HUB-0500"),
 	/** An XML body declared a DOCTYPE or entity. */
-	XML_DOCTYPE_REFUSED("HUB-0401");
+	XML_DOCTYPE_REFUSED("HUB-0401"),
+	/** The caller's token (scopes, party) does not allow the interaction or the write. */
+	ACCESS_DENIED("HUB-2050");
 
 	private final String code;
 
