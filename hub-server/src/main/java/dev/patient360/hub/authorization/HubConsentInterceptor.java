@@ -59,7 +59,7 @@ class HubConsentInterceptor extends ConsentInterceptor implements HubInterceptor
 
 		private ConsentOutcome decide(RequestDetails request, IBaseResource resource) {
 			HubPrincipal principal = HubPrincipal.of(request);
-			if (principal.unrestricted() || CONTAINERS.contains(resource.fhirType())) {
+			if (resource == null || principal.unrestricted() || CONTAINERS.contains(resource.fhirType())) {
 				return ConsentOutcome.PROCEED;
 			}
 			if (policy.maySee(principal, resource, StoredAccessFacts.of(request, daos))) {

@@ -94,8 +94,9 @@ class SourceTagNarrowingInterceptor implements HubInterceptor {
 		return ResourceAccess.SOURCE_SYSTEM_TAG + "|" + principal.sourceSystem().orElse("hub-no-source");
 	}
 
-	private static String withTag(String url, String tag) {
-		String separator = url.contains("?") ? "&" : "?";
+	/** Adds the tag to a conditional URL in any of its forms: {@code Type?a=b}, {@code a=b}, {@code Type}. */
+	static String withTag(String url, String tag) {
+		String separator = url.contains("?") || url.contains("=") ? "&" : "?";
 		return url + separator + Constants.PARAM_TAG + "=" + URLEncoder.encode(tag, StandardCharsets.UTF_8);
 	}
 }

@@ -1,11 +1,11 @@
 package dev.patient360.hub.authorization;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
@@ -31,17 +31,23 @@ final class StoredAccessFacts implements AccessFacts {
 
 	private final DaoRegistry daos;
 	private final Instant now = Instant.now();
-	private final Map<String, List<Consent>> consentsByPatient = new HashMap<>();
-	private final Map<String, Set<String>> coveredByOrganization = new HashMap<>();
-	private final Map<String, Set<String>> consentingToOrganization = new HashMap<>();
+	private final Map<String, List<Consent>> consentsByPatient = new ConcurrentHashMap<>();
+	private final Map<String, Set<String>> coveredByOrganization = new ConcurrentHashMap<>();
+	private final Map<String, Set<String>> consentingToOrganization = new ConcurrentHashMap<>();
 
 	private StoredAccessFacts(DaoRegistry daos) {
 		this.daos = daos;
 	}
 
-	/** The facts of the request, created on first use. */
+	/**
+	 * The facts of the request, created on first use. Batch entries are processed on parallel
+	 * threads with the same request, hence the lock and the concurrent maps.
+	 */
 	static AccessFacts of(RequestDetails request, DaoRegistry daos) {
-		return (AccessFacts) request.getUserData().computeIfAbsent(USER_DATA_KEY, k -> new StoredAccessFacts(daos));
+		Map<Object, Object> userData = request.getUserData();
+		synchronized (userData) {
+			return (AccessFacts) userData.computeIfAbsent(USER_DATA_KEY, k -> new StoredAccessFacts(daos));
+		}
 	}
 
 	@Override

@@ -12,7 +12,9 @@ public enum HubErrorCode {
 	/** An XML body declared a DOCTYPE or entity. */
 	XML_DOCTYPE_REFUSED("HUB-0401"),
 	/** The caller's token (scopes, party) does not allow the interaction or the write. */
-	ACCESS_DENIED("HUB-2050");
+	ACCESS_DENIED("HUB-2050"),
+	/** The resource a request is about does not exist, or the caller may not know that it does. */
+	RESOURCE_NOT_KNOWN("HUB-2051");
 
 	private final String code;
 

@@ -31,7 +31,9 @@ class EhrSourceIsolationIT extends AuthorizationFixtureIT {
 		assertThat(get("demo-ehr", "/Observation/authz-observation-a").statusCode()).isEqualTo(200);
 		assertThat(get("demo-ehr", "/Observation/authz-observation-b").statusCode()).isEqualTo(404);
 		HttpResponse<String> search = get("demo-ehr", "/Observation?identifier=" + OTHER_SOURCES_IDENTIFIER);
-		assertThat(parse(Bundle.class, search.body()).getEntry()).isEmpty();
+		assertThat(parse(Bundle.class, search.body()).getEntry())
+				.allSatisfy(e -> assertThat(e.getResource().getMeta().getTag("https://fhir.patient360.dev/CodeSystem/source-system", "demo-ehr")).isNotNull());
+		assertNothingOfB("demo-ehr identifier search", search);
 		assertNothingOfB("demo-ehr search", get("demo-ehr", "/Observation?_count=100"));
 	}
 
