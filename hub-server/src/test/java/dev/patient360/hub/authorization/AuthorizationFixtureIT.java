@@ -13,7 +13,6 @@ import ca.uhn.fhir.jpa.api.dao.IFhirSystemDao;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 
 import dev.patient360.hub.testsupport.SecuredHubIntegrationTest;
-import dev.patient360.hub.testsupport.Tokens;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,11 +61,7 @@ abstract class AuthorizationFixtureIT extends SecuredHubIntegrationTest {
 
 	/** A request with an access token of the demo client (client credentials, from Keycloak). */
 	HttpResponse<String> as(String client, String method, String path, String body, String... headers) {
-		String[] all = new String[headers.length + 2];
-		all[0] = "Authorization";
-		all[1] = "Bearer " + Tokens.clientCredentials(client);
-		System.arraycopy(headers, 0, all, 2, headers.length);
-		return http(method, path, body, all);
+		return httpAs(client, method, path, body, headers);
 	}
 
 	HttpResponse<String> get(String client, String path) {
