@@ -3,6 +3,8 @@ package dev.patient360.hub.authorization;
 import java.util.Set;
 
 import ca.uhn.fhir.i18n.Msg;
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Pointcut;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
@@ -30,6 +32,18 @@ class HubConsentInterceptor extends ConsentInterceptor implements HubInterceptor
 
 	HubConsentInterceptor(AccessPolicy policy, DaoRegistry daos) {
 		super(new Service(policy, daos));
+	}
+
+	/**
+	 * The hub itself and every caller while security is disabled are not subject to consent at all,
+	 * not even HAPI's refusal of {@code _total=accurate} and {@code _summary=count}. Runs just before
+	 * the consent interceptor's own pre-handled hook (order 100).
+	 */
+	@Hook(value = Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED, order = 99)
+	public void skipForUnrestricted(RequestDetails request) {
+		if (HubPrincipal.of(request).unrestricted()) {
+			ConsentInterceptor.skipAllConsentForRequest(request);
+		}
 	}
 
 	private static final Set<String> CONTAINERS = Set.of("Bundle", "Parameters", "OperationOutcome");

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 
+import dev.patient360.hub.testsupport.Tokens;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Coding;
@@ -103,6 +104,39 @@ class ScopeMatrixIT extends AuthorizationFixtureIT {
 							assertThat(response.body()).contains("OperationOutcome");
 						}
 					}));
+		});
+	}
+
+	/**
+	 * The realm has no client with read-only or search-only scopes, so these tokens are minted for
+	 * the test with the realm's (demo) signing key: to the hub they are tokens like any other.
+	 * Expected statuses: read, search.
+	 */
+	static final String SCOPE_LETTERS = """
+			user/Observation.r     | 200 403
+			user/Observation.s     | 403 200
+			user/Observation.rs    | 200 200
+			user/Observation.read  | 200 200
+			user/Observation.write | 403 403
+			user/Observation.cud   | 403 403
+			user/Patient.rs        | 403 403
+			user/*.rs              | 200 200
+			""";
+
+	@TestFactory
+	Stream<DynamicTest> readWithoutSearchCannotSearchAndV1ScopesMapOntoLetters() {
+		return SCOPE_LETTERS.lines().filter(l -> !l.isBlank()).map(line -> {
+			String[] cells = line.split("\\|");
+			String scope = cells[0].trim();
+			List<Integer> expected = Arrays.stream(cells[1].trim().split("\\s+")).map(Integer::valueOf).toList();
+			return DynamicTest.dynamicTest(scope + " → read " + expected.get(0) + ", search " + expected.get(1), () -> {
+				String token = Tokens.forged().client("scope-letters").roles("partner-clinic")
+						.claim("organization", "demo-clinic").scope(scope).signedByRealmKey();
+				HttpResponse<String> read = httpWithToken(token, "GET", "/Observation/authz-observation-a", null);
+				HttpResponse<String> search = httpWithToken(token, "GET", "/Observation?_count=1", null);
+				assertThat(read.statusCode()).as(read.body()).isEqualTo(expected.get(0));
+				assertThat(search.statusCode()).as(search.body()).isEqualTo(expected.get(1));
+			});
 		});
 	}
 
