@@ -24,4 +24,11 @@ interface AccessFacts {
 
 	/** Logical ids of the patients with an active disclosure Consent naming the organization as recipient. */
 	Set<String> patientsConsentingTo(String organizationId);
+
+	/**
+	 * Logical ids of the patients in the organization's care: an Encounter (not cancelled or
+	 * entered in error) with the organization as {@code serviceProvider}, or an active CareTeam with
+	 * the organization as participant.
+	 */
+	Set<String> patientsInCareOf(String organizationId);
 }

@@ -152,8 +152,12 @@ final class AccessPolicy {
 		for (Party party : principal.parties()) {
 			switch (party) {
 				case PATIENT -> principal.patientId().ifPresent(patients::add);
-				case PARTNER_CLINIC -> principal.organizationId()
-						.ifPresent(org -> patients.addAll(facts.patientsConsentingTo(org)));
+				case PARTNER_CLINIC -> principal.organizationId().ifPresent(org -> {
+					patients.addAll(facts.patientsConsentingTo(org));
+					if (properties.clinicAccessViaCareRelationship()) {
+						patients.addAll(facts.patientsInCareOf(org));
+					}
+				});
 				case INSURER -> principal.organizationId().ifPresent(org -> {
 					patients.addAll(facts.patientsCoveredBy(org));
 					patients.addAll(facts.patientsConsentingTo(org));
@@ -186,14 +190,21 @@ final class AccessPolicy {
 		return switch (party) {
 			case PATIENT -> principal.patientId().map(p -> owners.stream().allMatch(p::equals)).orElse(false);
 			case PARTNER_CLINIC -> principal.organizationId()
-					.map(org -> owners.stream().allMatch(patient -> consentPermits(facts, patient,
-							org, type, properties.clinicPurposeOfUse())))
+					.map(org -> owners.stream().allMatch(patient -> clinicSees(facts, patient, org, type)))
 					.orElse(false);
 			case INSURER -> principal.organizationId()
 					.map(org -> owners.stream().allMatch(patient -> insurerSees(facts, patient, org, type)))
 					.orElse(false);
 			default -> false;
 		};
+	}
+
+	private boolean clinicSees(AccessFacts facts, String patient, String org, String type) {
+		ConsentRules.Decision decision = consentDecision(facts, patient, org, type, properties.clinicPurposeOfUse());
+		if (decision != ConsentRules.Decision.NONE) {
+			return decision == ConsentRules.Decision.PERMIT;
+		}
+		return properties.clinicAccessViaCareRelationship() && facts.patientsInCareOf(org).contains(patient);
 	}
 
 	private boolean insurerSees(AccessFacts facts, String patient, String org, String type) {
@@ -203,10 +214,6 @@ final class AccessPolicy {
 		}
 		return decision == ConsentRules.Decision.PERMIT
 				|| INSURER_TYPES.contains(type) && facts.patientsCoveredBy(org).contains(patient);
-	}
-
-	private static boolean consentPermits(AccessFacts facts, String patient, String org, String type, String purpose) {
-		return consentDecision(facts, patient, org, type, purpose) == ConsentRules.Decision.PERMIT;
 	}
 
 	private static ConsentRules.Decision consentDecision(AccessFacts facts, String patient, String org,

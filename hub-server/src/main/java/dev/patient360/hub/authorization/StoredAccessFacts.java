@@ -16,8 +16,10 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.CareTeam;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Reference;
 
 /**
@@ -34,6 +36,7 @@ final class StoredAccessFacts implements AccessFacts {
 	private final Map<String, List<Consent>> consentsByPatient = new ConcurrentHashMap<>();
 	private final Map<String, Set<String>> coveredByOrganization = new ConcurrentHashMap<>();
 	private final Map<String, Set<String>> consentingToOrganization = new ConcurrentHashMap<>();
+	private final Map<String, Set<String>> inCareOfOrganization = new ConcurrentHashMap<>();
 
 	private StoredAccessFacts(DaoRegistry daos) {
 		this.daos = daos;
@@ -89,6 +92,29 @@ final class StoredAccessFacts implements AccessFacts {
 				Consent consent = (Consent) r;
 				if (ConsentRules.mayPermitSomethingTo(consent, org, now)) {
 					patientId(consent.getPatient()).ifPresent(patients::add);
+				}
+			}
+			return Set.copyOf(patients);
+		});
+	}
+
+	@Override
+	public Set<String> patientsInCareOf(String organizationId) {
+		return inCareOfOrganization.computeIfAbsent(organizationId, org -> {
+			Set<String> patients = new LinkedHashSet<>();
+			for (IBaseResource r : search("Encounter", SearchParameterMap.newSynchronous(
+					"service-provider", new ReferenceParam("Organization/" + org)))) {
+				Encounter encounter = (Encounter) r;
+				if (encounter.getStatus() != Encounter.EncounterStatus.CANCELLED
+						&& encounter.getStatus() != Encounter.EncounterStatus.ENTEREDINERROR) {
+					patientId(encounter.getSubject()).ifPresent(patients::add);
+				}
+			}
+			for (IBaseResource r : search("CareTeam", SearchParameterMap.newSynchronous(
+					"participant", new ReferenceParam("Organization/" + org)).add("status", new TokenParam("active")))) {
+				CareTeam team = (CareTeam) r;
+				if (team.getStatus() == CareTeam.CareTeamStatus.ACTIVE) {
+					patientId(team.getSubject()).ifPresent(patients::add);
 				}
 			}
 			return Set.copyOf(patients);

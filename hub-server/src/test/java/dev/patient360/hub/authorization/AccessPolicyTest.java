@@ -38,7 +38,9 @@ class AccessPolicyTest {
 	static final String SOURCE_TAG = ResourceAccess.SOURCE_SYSTEM_TAG;
 
 	final AccessPolicy policy = new AccessPolicy(new ResourceAccess(FHIR),
-			new AuthorizationProperties("TREAT", "HPAYMT"));
+			new AuthorizationProperties(false, "TREAT", "HPAYMT"));
+	final AccessPolicy policyWithCare = new AccessPolicy(new ResourceAccess(FHIR),
+			new AuthorizationProperties(true, "TREAT", "HPAYMT"));
 
 	/** Patient a consented to disclosure to clinic-a; b consented to nothing; insurer-x covers b. */
 	final Facts facts = new Facts(
@@ -61,6 +63,21 @@ class AccessPolicyTest {
 		assertThat(policy.maySee(clinicA, new Binary().setId("Binary/x"), facts)).as("not attributable").isFalse();
 		assertThat(policy.patientsVisibleTo(clinicA, facts)).contains(Set.of("a"));
 		assertThat(policy.patientsVisibleTo(clinicB, facts)).contains(Set.of());
+	}
+
+	@Test
+	void patientsInAClinicsCareAreVisibleWithoutConsentOnlyWhenThatIsSwitchedOnAndNotDenied() {
+		HubPrincipal clinicB = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-b", null, null);
+		Consent denyToClinicB = consent(new Consent.ProvisionComponent().setType(Consent.ConsentProvisionType.DENY)
+				.addActor(recipient("clinic-b")).addClass_(type("Observation")));
+		Facts care = new Facts(Map.of("c", List.of(denyToClinicB)), Map.of(), Map.of("clinic-b", Set.of("b", "c")));
+
+		assertThat(policy.maySee(clinicB, observation("b"), care)).isFalse();
+		assertThat(policy.patientsVisibleTo(clinicB, care)).contains(Set.of());
+		assertThat(policyWithCare.maySee(clinicB, observation("b"), care)).isTrue();
+		assertThat(policyWithCare.maySee(clinicB, patient("c"), care)).isTrue();
+		assertThat(policyWithCare.maySee(clinicB, observation("c"), care)).as("consent deny wins").isFalse();
+		assertThat(policyWithCare.patientsVisibleTo(clinicB, care)).contains(Set.of("b", "c"));
 	}
 
 	@Test
@@ -222,7 +239,17 @@ class AccessPolicyTest {
 	}
 
 	/** Facts as plain values: the consents per patient and the patients per insurer. */
-	record Facts(Map<String, List<Consent>> consents, Map<String, Set<String>> covered) implements AccessFacts {
+	record Facts(Map<String, List<Consent>> consents, Map<String, Set<String>> covered,
+			Map<String, Set<String>> inCare) implements AccessFacts {
+
+		Facts(Map<String, List<Consent>> consents, Map<String, Set<String>> covered) {
+			this(consents, covered, Map.of());
+		}
+
+		@Override
+		public Set<String> patientsInCareOf(String organizationId) {
+			return inCare.getOrDefault(organizationId, Set.of());
+		}
 
 		@Override
 		public Instant now() {

@@ -51,7 +51,7 @@ abstract class AuthorizationFixtureIT extends SecuredHubIntegrationTest {
 		synchronized (AuthorizationFixtureIT.class) {
 			if (!loaded) {
 				for (String fixture : List.of("two-patients-two-clinics-one-insurer-transaction.json",
-						"patient-c-consenting-to-demo-clinic-transaction.json")) {
+						"patient-c-consenting-to-demo-clinic-in-care-of-both-clinics-transaction.json")) {
 					systemDao.transaction(new SystemRequestDetails(), parse(Bundle.class, resource(fixture)));
 				}
 				loaded = true;

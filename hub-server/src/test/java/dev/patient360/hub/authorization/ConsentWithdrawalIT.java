@@ -54,7 +54,7 @@ class ConsentWithdrawalIT extends AuthorizationFixtureIT {
 	}
 
 	private String consentBody(Consent.ConsentState state) {
-		Bundle fixture = parse(Bundle.class, resource("patient-c-consenting-to-demo-clinic-transaction.json"));
+		Bundle fixture = parse(Bundle.class, resource("patient-c-consenting-to-demo-clinic-in-care-of-both-clinics-transaction.json"));
 		Consent consent = fixture.getEntry().stream().map(Bundle.BundleEntryComponent::getResource)
 				.filter(Consent.class::isInstance).map(Consent.class::cast).findFirst().orElseThrow();
 		consent.setStatus(state);
