@@ -117,7 +117,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-HUB_ENV=(HUB_PORT="$PORT" HUB_DATA_DIR="$DATA_DIR")
+# The benchmark measures FHIR storage and search; its client sends no tokens, so the hub runs with
+# security disabled (it says so in hub.log). Token validation is a local signature check per request.
+HUB_ENV=(HUB_PORT="$PORT" HUB_DATA_DIR="$DATA_DIR" HUB_SECURITY=disabled)
 if [[ -n "$DB_URL" ]]; then
 	hostport=${DB_URL#jdbc:postgresql://}
 	hostport=${hostport%%/*}

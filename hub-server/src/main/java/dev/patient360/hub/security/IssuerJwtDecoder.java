@@ -45,6 +45,9 @@ class IssuerJwtDecoder implements JwtDecoder {
 				new JwtTimestampValidator(props.clockSkew()),
 				// Spring's timestamp check passes a token without exp; such a token would never expire.
 				new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+				// Keycloak marks access tokens typ=Bearer; its ID, refresh and logout tokens differ.
+				// Other identity providers may not set the claim at all.
+				new JwtClaimValidator<Object>("typ", typ -> typ == null || "Bearer".equals(typ)),
 				new JwtIssuerValidator(props.oidcIssuer()),
 				new JwtAudienceValidator(props.oidcAudience())));
 	}

@@ -19,7 +19,7 @@ class HubSecurityPropertiesTest {
 
 	@Configuration(proxyBeanMethods = false)
 	@EnableConfigurationProperties(HubSecurityProperties.class)
-	@Import(SecurityDisabledWarning.class)
+	@Import({ SecuritySettingsCheck.class, SecurityDisabledWarning.class })
 	static class SecuritySettings {
 	}
 

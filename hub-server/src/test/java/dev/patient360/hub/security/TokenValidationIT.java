@@ -90,6 +90,11 @@ class TokenValidationIT extends SecuredHubIntegrationTest {
 	}
 
 	@Test
+	void aRealmTokenThatIsNotAnAccessTokenIsRejected() {
+		assertRejected(adminLike().claim("typ", "Refresh").signedByRealmKey(), "typ");
+	}
+
+	@Test
 	void anUnsignedAlgNoneTokenIsRejected() {
 		assertRejected(adminLike().unsigned(), "");
 	}
