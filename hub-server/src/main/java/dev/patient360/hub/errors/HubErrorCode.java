@@ -22,7 +22,11 @@ public enum HubErrorCode {
 	/** SMART discovery asked for while security is disabled: there is no identity provider. */
 	SMART_DISCOVERY_DISABLED("HUB-2004"),
 	/** An authenticated caller lacks the role a non-FHIR endpoint (e.g. metrics) requires. */
-	ENDPOINT_FORBIDDEN("HUB-2005");
+	ENDPOINT_FORBIDDEN("HUB-2005"),
+	/** The caller's token (scopes, party) does not allow the interaction or the write. */
+	ACCESS_DENIED("HUB-2050"),
+	/** The resource a request is about does not exist, or the caller may not know that it does. */
+	RESOURCE_NOT_KNOWN("HUB-2051");
 
 	private final String code;
 

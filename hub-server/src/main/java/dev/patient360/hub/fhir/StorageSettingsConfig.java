@@ -27,9 +27,11 @@ class StorageSettingsConfig {
 		// text column (TOAST still compresses it) was the largest CPU and I/O item in the ingest profile.
 		s.setInlineResourceTextBelowSize(INLINE_BODY_LIMIT);
 		s.setResourceEncoding(ResourceEncodingEnum.JSON);
-		// Conditional creates/updates (the way every connector upserts) resolve their match URL from
-		// a cache instead of a search per entry; HAPI keeps it correct on writes in this JVM.
-		s.setMatchUrlCacheEnabled(true);
+		// No match-URL cache: a cache hit resolves a conditional create/update without the pre-show
+		// checks every other read of a resource passes (authorization, consent), and with consent
+		// enforcement on, a hit on a resource created by a conditional update answered 500. Each
+		// conditional URL costs one indexed search instead (docs/security.md, "Authorization").
+		s.setMatchUrlCacheEnabled(false);
 		// Tags are used as markers of source and state, not as versioned data: storing them per
 		// resource (not per version) saves a row per version and keeps _tag searches cheap.
 		s.setTagStorageMode(JpaStorageSettings.TagStorageModeEnum.NON_VERSIONED);

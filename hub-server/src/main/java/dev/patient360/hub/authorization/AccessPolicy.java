@@ -1,0 +1,268 @@
+package dev.patient360.hub.authorization;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+
+import dev.patient360.hub.security.HubPrincipal;
+import dev.patient360.hub.security.Interaction;
+import dev.patient360.hub.security.Party;
+import dev.patient360.hub.security.SmartScope;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Consent;
+
+/**
+ * The hub's access rules as pure decisions over a {@link HubPrincipal}, a resource and the
+ * {@link AccessFacts} of the request. A caller is allowed something when its SMART scopes grant the
+ * interaction on the type <em>and</em> one of its parties allows it for that resource
+ * (docs/security.md, "Authorization and scopes", has the table).
+ */
+final class AccessPolicy {
+
+	static final String AUDIT_EVENT = "AuditEvent";
+
+	/** What an insurer reads of the patients it covers without any consent. */
+	static final Set<String> INSURER_TYPES = Set.of(
+			"Patient", "Coverage", "Claim", "ClaimResponse", "ExplanationOfBenefit", "Account", "ChargeItem");
+
+	private final ResourceAccess resources;
+	private final AuthorizationProperties properties;
+
+	AccessPolicy(ResourceAccess resources, AuthorizationProperties properties) {
+		this.resources = resources;
+		this.properties = properties;
+	}
+
+	/** The SMART interaction a REST operation needs; empty for operations that are not one. */
+	static Optional<Interaction> interactionOf(RestOperationTypeEnum operation) {
+		return Optional.ofNullable(switch (operation) {
+			case READ, VREAD, HISTORY_INSTANCE -> Interaction.READ;
+			case SEARCH_TYPE, HISTORY_TYPE -> Interaction.SEARCH;
+			case CREATE -> Interaction.CREATE;
+			case UPDATE, PATCH -> Interaction.UPDATE;
+			case DELETE -> Interaction.DELETE;
+			default -> null;
+		});
+	}
+
+	/**
+	 * Whether the caller may attempt the operation on the type at all, before any resource is
+	 * known: scopes and parties at the level of types. {@code operationName} is the name of an
+	 * extended operation ({@code $everything}), else null.
+	 */
+	boolean mayAttempt(HubPrincipal principal, RestOperationTypeEnum operation, String resourceType,
+			String operationName) {
+		if (AUDIT_EVENT.equals(resourceType) && interactionOf(operation).filter(i -> !isRead(i)).isPresent()) {
+			// The trail is written by the hub itself, never over REST, whatever the token or mode.
+			return principal.kind() == HubPrincipal.Kind.SYSTEM;
+		}
+		if (principal.unrestricted()) {
+			return true;
+		}
+		switch (operation) {
+			case METADATA:
+				return true;
+			case TRANSACTION, BATCH, GET_PAGE:
+				// Each entry and each resource of a page is decided on its own.
+				return true;
+			case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE:
+				return "$everything".equals(operationName) && "Patient".equals(resourceType)
+						&& mayAttempt(principal, RestOperationTypeEnum.READ, resourceType, null)
+						&& !principal.is(Party.EHR_SOURCE);
+			default:
+				break;
+		}
+		Optional<Interaction> interaction = interactionOf(operation);
+		if (interaction.isEmpty() || resourceType == null) {
+			// System-wide search and history, $meta, $validate, GraphQL, …: nobody restricted.
+			return false;
+		}
+		if (AUDIT_EVENT.equals(resourceType)) {
+			return isRead(interaction.get()) && principal.is(Party.AUDITOR)
+					&& scopeGrants(principal, resourceType, interaction.get());
+		}
+		if (!scopeGrants(principal, resourceType, interaction.get())) {
+			return false;
+		}
+		return isRead(interaction.get())
+				? principal.parties().stream().anyMatch(AccessPolicy::readsPatientData)
+				: principal.parties().stream().anyMatch(AccessPolicy::writes);
+	}
+
+	/** Whether the caller may store this resource (created, updated, or the one deleted). */
+	boolean mayWrite(HubPrincipal principal, Interaction interaction, IBaseResource resource) {
+		String type = resource.fhirType();
+		if (AUDIT_EVENT.equals(type)) {
+			return principal.kind() == HubPrincipal.Kind.SYSTEM;
+		}
+		if (principal.unrestricted()) {
+			return true;
+		}
+		if (!scopeGrants(principal, type, interaction)) {
+			return false;
+		}
+		for (Party party : principal.parties()) {
+			boolean allowed = switch (party) {
+				case EHR_SOURCE -> principal.sourceSystem()
+						.map(source -> ResourceAccess.taggedWithSourceOnly(resource, source))
+						.orElse(false);
+				case PATIENT -> principal.patientId().map(p -> ownedOnlyBy(resource, p)).orElse(false);
+				case ADMIN, INTEGRATION_ENGINEER -> true;
+				case PARTNER_CLINIC, INSURER, AUDITOR -> false;
+			};
+			if (allowed) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Whether the caller may see the resource in any response. */
+	boolean maySee(HubPrincipal principal, IBaseResource resource, AccessFacts facts) {
+		if (principal.unrestricted()) {
+			return true;
+		}
+		String type = resource.fhirType();
+		if (AUDIT_EVENT.equals(type)) {
+			return principal.is(Party.AUDITOR) && scopeGrantsAnyRead(principal, type);
+		}
+		if (!scopeGrantsAnyRead(principal, type)) {
+			return false;
+		}
+		for (Party party : principal.parties()) {
+			if (seesAs(party, principal, resource, facts)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * The patients whose data the caller's searches are narrowed to; empty when the caller is not
+	 * bound to patients (the hub itself, ehr-source, admin, integration-engineer).
+	 */
+	Optional<Set<String>> patientsVisibleTo(HubPrincipal principal, AccessFacts facts) {
+		if (principal.unrestricted() || principal.parties().stream().anyMatch(AccessPolicy::unboundToPatients)) {
+			return Optional.empty();
+		}
+		Set<String> patients = new LinkedHashSet<>();
+		for (Party party : principal.parties()) {
+			switch (party) {
+				case PATIENT -> principal.patientId().ifPresent(patients::add);
+				case PARTNER_CLINIC -> principal.organizationId().ifPresent(org -> {
+					patients.addAll(facts.patientsConsentingTo(org));
+					if (properties.clinicAccessViaCareRelationship()) {
+						patients.addAll(facts.patientsInCareOf(org));
+					}
+				});
+				case INSURER -> principal.organizationId().ifPresent(org -> {
+					patients.addAll(facts.patientsCoveredBy(org));
+					patients.addAll(facts.patientsConsentingTo(org));
+				});
+				default -> {
+				}
+			}
+		}
+		return Optional.of(patients);
+	}
+
+	private boolean seesAs(Party party, HubPrincipal principal, IBaseResource resource, AccessFacts facts) {
+		String type = resource.fhirType();
+		if (party == Party.EHR_SOURCE) {
+			return principal.sourceSystem().map(s -> ResourceAccess.taggedWithSourceOnly(resource, s)).orElse(false);
+		}
+		if (party == Party.ADMIN || party == Party.INTEGRATION_ENGINEER) {
+			return true;
+		}
+		if (party == Party.AUDITOR) {
+			return false;
+		}
+		if (!resources.inPatientCompartment(type)) {
+			return ResourceAccess.SHARED_TYPES.contains(type);
+		}
+		List<String> owners = resources.patientOwners(resource);
+		if (owners.isEmpty()) {
+			return false;
+		}
+		return switch (party) {
+			case PATIENT -> principal.patientId().map(p -> owners.stream().allMatch(p::equals)).orElse(false);
+			case PARTNER_CLINIC -> principal.organizationId()
+					.map(org -> owners.stream().allMatch(patient -> clinicSees(facts, patient, org, type)))
+					.orElse(false);
+			case INSURER -> principal.organizationId()
+					.map(org -> owners.stream().allMatch(patient -> insurerSees(facts, patient, org, type)))
+					.orElse(false);
+			default -> false;
+		};
+	}
+
+	private boolean clinicSees(AccessFacts facts, String patient, String org, String type) {
+		ConsentRules.Decision decision = consentDecision(facts, patient, org, type, properties.clinicPurposeOfUse());
+		if (decision != ConsentRules.Decision.NONE) {
+			return decision == ConsentRules.Decision.PERMIT;
+		}
+		return properties.clinicAccessViaCareRelationship() && facts.patientsInCareOf(org).contains(patient);
+	}
+
+	private boolean insurerSees(AccessFacts facts, String patient, String org, String type) {
+		ConsentRules.Decision decision = consentDecision(facts, patient, org, type, properties.insurerPurposeOfUse());
+		if (decision == ConsentRules.Decision.DENY) {
+			return false;
+		}
+		return decision == ConsentRules.Decision.PERMIT
+				|| INSURER_TYPES.contains(type) && facts.patientsCoveredBy(org).contains(patient);
+	}
+
+	private static ConsentRules.Decision consentDecision(AccessFacts facts, String patient, String org,
+			String type, String purpose) {
+		List<Consent> consents = facts.consentsOf(patient);
+		return ConsentRules.decide(consents, new ConsentRules.Disclosure(org, type, purpose, facts.now()));
+	}
+
+	private boolean ownedOnlyBy(IBaseResource resource, String patientId) {
+		if (!resources.inPatientCompartment(resource.fhirType())) {
+			return false;
+		}
+		List<String> owners = resources.patientOwners(resource);
+		return !owners.isEmpty() && owners.stream().allMatch(patientId::equals);
+	}
+
+	private static boolean readsPatientData(Party party) {
+		return party != Party.AUDITOR;
+	}
+
+	private static boolean writes(Party party) {
+		return switch (party) {
+			case EHR_SOURCE, PATIENT, ADMIN, INTEGRATION_ENGINEER -> true;
+			case PARTNER_CLINIC, INSURER, AUDITOR -> false;
+		};
+	}
+
+	private static boolean unboundToPatients(Party party) {
+		return switch (party) {
+			case EHR_SOURCE, ADMIN, INTEGRATION_ENGINEER -> true;
+			case PATIENT, PARTNER_CLINIC, INSURER, AUDITOR -> false;
+		};
+	}
+
+	private static boolean isRead(Interaction interaction) {
+		return interaction == Interaction.READ || interaction == Interaction.SEARCH;
+	}
+
+	/**
+	 * Scopes in the {@code patient/} context only count for a token bound to a patient; {@code user/}
+	 * and {@code system/} scopes count for every caller (the parties restrict whose data).
+	 */
+	static boolean scopeGrants(HubPrincipal principal, String type, Interaction interaction) {
+		return principal.scopes().scopes().stream()
+				.filter(s -> s.context() != SmartScope.Context.PATIENT || principal.patientId().isPresent())
+				.anyMatch(s -> s.grants(type, interaction));
+	}
+
+	private static boolean scopeGrantsAnyRead(HubPrincipal principal, String type) {
+		return scopeGrants(principal, type, Interaction.READ) || scopeGrants(principal, type, Interaction.SEARCH);
+	}
+}

@@ -1,0 +1,277 @@
+package dev.patient360.hub.authorization;
+
+import static dev.patient360.hub.authorization.ConsentRulesTest.consent;
+import static dev.patient360.hub.authorization.ConsentRulesTest.permit;
+import static dev.patient360.hub.authorization.ConsentRulesTest.recipient;
+import static dev.patient360.hub.authorization.ConsentRulesTest.type;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+
+import dev.patient360.hub.security.HubPrincipal;
+import dev.patient360.hub.security.Interaction;
+import dev.patient360.hub.security.Party;
+import dev.patient360.hub.security.SmartScopes;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.Binary;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Coverage;
+import org.hl7.fhir.r4.model.DocumentReference;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Organization;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.junit.jupiter.api.Test;
+
+class AccessPolicyTest {
+
+	static final FhirContext FHIR = FhirContext.forR4Cached();
+	static final String SOURCE_TAG = ResourceAccess.SOURCE_SYSTEM_TAG;
+
+	final AccessPolicy policy = new AccessPolicy(new ResourceAccess(FHIR),
+			new AuthorizationProperties(false, "TREAT", "HPAYMT"));
+	final AccessPolicy policyWithCare = new AccessPolicy(new ResourceAccess(FHIR),
+			new AuthorizationProperties(true, "TREAT", "HPAYMT"));
+
+	/** Patient a consented to disclosure to clinic-a; b consented to nothing; insurer-x covers b. */
+	final Facts facts = new Facts(
+			Map.of("a", List.of(consent(permit().addActor(recipient("clinic-a"))
+					.addProvision(new Consent.ProvisionComponent().setType(Consent.ConsentProvisionType.DENY)
+							.addClass_(type("DocumentReference")))))),
+			Map.of("insurer-x", Set.of("b")));
+
+	@Test
+	void aClinicSeesOnlyWhatConsentedPatientsDisclosedToIt() {
+		HubPrincipal clinicA = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-a", null, null);
+		HubPrincipal clinicB = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-b", null, null);
+
+		assertThat(policy.maySee(clinicA, observation("a"), facts)).isTrue();
+		assertThat(policy.maySee(clinicA, patient("a"), facts)).isTrue();
+		assertThat(policy.maySee(clinicA, document("a"), facts)).as("nested deny").isFalse();
+		assertThat(policy.maySee(clinicA, observation("b"), facts)).isFalse();
+		assertThat(policy.maySee(clinicB, observation("a"), facts)).isFalse();
+		assertThat(policy.maySee(clinicA, new Organization().setId("Organization/o1"), facts)).isTrue();
+		assertThat(policy.maySee(clinicA, new Binary().setId("Binary/x"), facts)).as("not attributable").isFalse();
+		assertThat(policy.patientsVisibleTo(clinicA, facts)).contains(Set.of("a"));
+		assertThat(policy.patientsVisibleTo(clinicB, facts)).contains(Set.of());
+	}
+
+	@Test
+	void patientsInAClinicsCareAreVisibleWithoutConsentOnlyWhenThatIsSwitchedOnAndNotDenied() {
+		HubPrincipal clinicB = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-b", null, null);
+		Consent denyToClinicB = consent(new Consent.ProvisionComponent().setType(Consent.ConsentProvisionType.DENY)
+				.addActor(recipient("clinic-b")).addClass_(type("Observation")));
+		Facts care = new Facts(Map.of("c", List.of(denyToClinicB)), Map.of(), Map.of("clinic-b", Set.of("b", "c")));
+
+		assertThat(policy.maySee(clinicB, observation("b"), care)).isFalse();
+		assertThat(policy.patientsVisibleTo(clinicB, care)).contains(Set.of());
+		assertThat(policyWithCare.maySee(clinicB, observation("b"), care)).isTrue();
+		assertThat(policyWithCare.maySee(clinicB, patient("c"), care)).isTrue();
+		assertThat(policyWithCare.maySee(clinicB, observation("c"), care)).as("consent deny wins").isFalse();
+		assertThat(policyWithCare.patientsVisibleTo(clinicB, care)).contains(Set.of("b", "c"));
+	}
+
+	@Test
+	void aResourceOfTwoPatientsIsVisibleOnlyWhenBothAre() {
+		HubPrincipal clinicA = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-a", null, null);
+		Observation both = observation("a");
+		both.addPerformer(new Reference("Patient/b"));
+
+		assertThat(policy.maySee(clinicA, both, facts)).isFalse();
+		assertThat(policy.maySee(principal(Party.PATIENT, "patient/*.rs", null, "a", null), both, facts)).isFalse();
+	}
+
+	@Test
+	void scopesLimitWhatAClinicSeesEvenWithConsent() {
+		HubPrincipal observationsOnly = principal(Party.PARTNER_CLINIC, "user/Observation.rs", "clinic-a", null, null);
+
+		assertThat(policy.maySee(observationsOnly, observation("a"), facts)).isTrue();
+		assertThat(policy.maySee(observationsOnly, patient("a"), facts)).isFalse();
+	}
+
+	@Test
+	void anInsurerSeesFinancialDataOfCoveredPatientsAndNoClinicalData() {
+		HubPrincipal insurer = principal(Party.INSURER, "system/*.rs", "insurer-x", null, null);
+		Claim claim = new Claim();
+		claim.setId("Claim/c1");
+		claim.setPatient(new Reference("Patient/b"));
+
+		assertThat(policy.maySee(insurer, patient("b"), facts)).isTrue();
+		assertThat(policy.maySee(insurer, claim, facts)).isTrue();
+		assertThat(policy.maySee(insurer, coverage("b", "insurer-x"), facts)).isTrue();
+		assertThat(policy.maySee(insurer, observation("b"), facts)).isFalse();
+		assertThat(policy.maySee(insurer, patient("a"), facts)).isFalse();
+		assertThat(policy.patientsVisibleTo(insurer, facts)).contains(Set.of("b"));
+	}
+
+	@Test
+	void aPatientSeesOnlyTheirOwnCompartment() {
+		HubPrincipal patientA = principal(Party.PATIENT, "patient/*.rs", null, "a", null);
+
+		assertThat(policy.maySee(patientA, observation("a"), facts)).isTrue();
+		assertThat(policy.maySee(patientA, patient("a"), facts)).isTrue();
+		assertThat(policy.maySee(patientA, patient("b"), facts)).isFalse();
+		assertThat(policy.maySee(patientA, observation("b"), facts)).isFalse();
+		assertThat(policy.patientsVisibleTo(patientA, facts)).contains(Set.of("a"));
+	}
+
+	@Test
+	void patientScopesGrantNothingWithoutAPatientInContext() {
+		HubPrincipal clinic = principal(Party.PARTNER_CLINIC, "patient/*.rs", "clinic-a", null, null);
+
+		assertThat(policy.maySee(clinic, observation("a"), facts)).isFalse();
+		assertThat(policy.mayAttempt(clinic, RestOperationTypeEnum.SEARCH_TYPE, "Observation", null)).isFalse();
+	}
+
+	@Test
+	void anEhrSourceReadsAndWritesOnlyResourcesOfItsOwnSource() {
+		HubPrincipal source = principal(Party.EHR_SOURCE, "system/*.cruds", null, null, "demo-ehr");
+		Observation own = tagged(observation("a"), "demo-ehr");
+		Observation other = tagged(observation("a"), "other-ehr");
+		Observation both = tagged(tagged(observation("a"), "demo-ehr"), "other-ehr");
+
+		assertThat(policy.maySee(source, own, facts)).isTrue();
+		assertThat(policy.maySee(source, other, facts)).isFalse();
+		assertThat(policy.maySee(source, observation("a"), facts)).isFalse();
+		assertThat(policy.mayWrite(source, Interaction.CREATE, own)).isTrue();
+		assertThat(policy.mayWrite(source, Interaction.UPDATE, other)).isFalse();
+		assertThat(policy.mayWrite(source, Interaction.UPDATE, both)).isFalse();
+		assertThat(policy.mayWrite(source, Interaction.CREATE, observation("a"))).isFalse();
+		assertThat(policy.patientsVisibleTo(source, facts)).isEmpty();
+	}
+
+	@Test
+	void readScopeWithoutSearchCannotSearch() {
+		HubPrincipal readOnly = principal(Party.PARTNER_CLINIC, "user/Observation.r", "clinic-a", null, null);
+
+		assertThat(policy.mayAttempt(readOnly, RestOperationTypeEnum.READ, "Observation", null)).isTrue();
+		assertThat(policy.mayAttempt(readOnly, RestOperationTypeEnum.VREAD, "Observation", null)).isTrue();
+		assertThat(policy.mayAttempt(readOnly, RestOperationTypeEnum.SEARCH_TYPE, "Observation", null)).isFalse();
+		assertThat(policy.mayAttempt(readOnly, RestOperationTypeEnum.READ, "Patient", null)).isFalse();
+	}
+
+	@Test
+	void clinicsAndInsurersNeverWriteWhateverTheirScopes() {
+		for (Party party : List.of(Party.PARTNER_CLINIC, Party.INSURER)) {
+			HubPrincipal p = principal(party, "user/*.cruds", "clinic-a", null, null);
+			assertThat(policy.mayAttempt(p, RestOperationTypeEnum.CREATE, "Observation", null)).isFalse();
+			assertThat(policy.mayWrite(p, Interaction.CREATE, observation("a"))).isFalse();
+		}
+	}
+
+	@Test
+	void onlyAuditorsReadAuditEventsAndNobodyWritesThemOverRest() {
+		HubPrincipal auditor = principal(Party.AUDITOR, "user/AuditEvent.rs", null, null, null);
+		HubPrincipal admin = principal(Party.ADMIN, "system/*.cruds", null, null, null);
+		AuditEvent event = new AuditEvent();
+		event.setId("AuditEvent/e1");
+
+		assertThat(policy.maySee(auditor, event, facts)).isTrue();
+		assertThat(policy.maySee(admin, event, facts)).isFalse();
+		assertThat(policy.mayAttempt(auditor, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null)).isTrue();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.SEARCH_TYPE, "AuditEvent", null)).isFalse();
+		assertThat(policy.maySee(auditor, observation("a"), facts)).isFalse();
+		for (HubPrincipal p : List.of(auditor, admin, HubPrincipal.securityDisabled())) {
+			assertThat(policy.mayAttempt(p, RestOperationTypeEnum.CREATE, "AuditEvent", null)).isFalse();
+			assertThat(policy.mayWrite(p, Interaction.UPDATE, event)).isFalse();
+		}
+		assertThat(policy.mayWrite(HubPrincipal.system(), Interaction.CREATE, event)).isTrue();
+	}
+
+	@Test
+	void systemWideSearchAndOtherOperationsAreRefusedToTokens() {
+		HubPrincipal admin = principal(Party.ADMIN, "system/*.cruds", null, null, null);
+
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.SEARCH_SYSTEM, null, null)).isFalse();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.HISTORY_SYSTEM, null, null)).isFalse();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$validate")).isFalse();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$everything")).isTrue();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.METADATA, null, null)).isTrue();
+	}
+
+	static HubPrincipal principal(Party party, String scopes, String organization, String patient, String source) {
+		return new HubPrincipal("client", "subject", Set.of(party), SmartScopes.parse(scopes),
+				Optional.ofNullable(organization), Optional.ofNullable(patient), Optional.ofNullable(source),
+				HubPrincipal.Kind.TOKEN);
+	}
+
+	static Observation observation(String patientId) {
+		Observation o = new Observation();
+		o.setId("Observation/o-" + patientId);
+		o.setSubject(new Reference("Patient/" + patientId));
+		return o;
+	}
+
+	static DocumentReference document(String patientId) {
+		DocumentReference d = new DocumentReference();
+		d.setId("DocumentReference/d-" + patientId);
+		d.setSubject(new Reference("Patient/" + patientId));
+		return d;
+	}
+
+	static Patient patient(String id) {
+		Patient p = new Patient();
+		p.setId("Patient/" + id);
+		return p;
+	}
+
+	static Coverage coverage(String patientId, String payor) {
+		Coverage c = new Coverage();
+		c.setId("Coverage/c-" + patientId);
+		c.setStatus(Coverage.CoverageStatus.ACTIVE);
+		c.setBeneficiary(new Reference("Patient/" + patientId));
+		c.addPayor(new Reference("Organization/" + payor));
+		return c;
+	}
+
+	static <T extends IBaseResource> T tagged(T resource, String source) {
+		resource.getMeta().addTag().setSystem(SOURCE_TAG).setCode(source);
+		return resource;
+	}
+
+	/** Facts as plain values: the consents per patient and the patients per insurer. */
+	record Facts(Map<String, List<Consent>> consents, Map<String, Set<String>> covered,
+			Map<String, Set<String>> inCare) implements AccessFacts {
+
+		Facts(Map<String, List<Consent>> consents, Map<String, Set<String>> covered) {
+			this(consents, covered, Map.of());
+		}
+
+		@Override
+		public Set<String> patientsInCareOf(String organizationId) {
+			return inCare.getOrDefault(organizationId, Set.of());
+		}
+
+		@Override
+		public Instant now() {
+			return ConsentRulesTest.NOW;
+		}
+
+		@Override
+		public List<Consent> consentsOf(String patientId) {
+			return consents.getOrDefault(patientId, List.of());
+		}
+
+		@Override
+		public Set<String> patientsCoveredBy(String organizationId) {
+			return covered.getOrDefault(organizationId, Set.of());
+		}
+
+		@Override
+		public Set<String> patientsConsentingTo(String organizationId) {
+			return Set.copyOf(consents.entrySet().stream()
+					.filter(e -> e.getValue().stream()
+							.anyMatch(c -> ConsentRules.mayPermitSomethingTo(c, organizationId, now())))
+					.map(Map.Entry::getKey).toList());
+		}
+	}
+}
