@@ -10,7 +10,17 @@ public enum HubErrorCode {
 	/** An error the hub did not expect; details are in the server log under the request id. */
 	INTERNAL("HUB-0500"),
 	/** An XML body declared a DOCTYPE or entity. */
-	XML_DOCTYPE_REFUSED("HUB-0401");
+	XML_DOCTYPE_REFUSED("HUB-0401"),
+	/** The audit record of a request could not be stored; the answer is withheld (503), retry later. */
+	AUDIT_UNAVAILABLE("HUB-2101"),
+	/** A drain pass could not turn queued audit records into AuditEvents; they stay queued. */
+	AUDIT_DRAIN_FAILED("HUB-2102"),
+	/** A queued audit record failed as often as allowed and is left in the queue for an operator. */
+	AUDIT_RECORD_STUCK("HUB-2103"),
+	/** The audit queue table could not be created at start-up. */
+	AUDIT_SCHEMA("HUB-2104"),
+	/** A write was to be audited outside a database transaction (a wiring fault): the write fails. */
+	AUDIT_OUTSIDE_TRANSACTION("HUB-2105");
 
 	private final String code;
 
