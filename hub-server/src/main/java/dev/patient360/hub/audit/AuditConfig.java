@@ -38,6 +38,7 @@ class AuditConfig {
 	@Bean
 	AuditTrail auditTrail(AuditQueue queue, FhirContext fhirContext, HubAuditProperties props,
 			HubFhirProperties fhirProps, MeterRegistry meters) {
+		keepVersionedReferences(fhirContext);
 		return new AuditTrail(queue, new AuditEventBuilder(observer(props, fhirProps)),
 				new RequestFacts(fhirContext, Clock.systemUTC()), fhirContext, props.enabled(), meters);
 	}
@@ -60,6 +61,17 @@ class AuditConfig {
 	AuditDrain auditDrain(AuditQueue queue, DaoRegistry daos, FhirContext fhirContext,
 			PlatformTransactionManager transactions, HubAuditProperties props, MeterRegistry meters) {
 		return new AuditDrain(queue, daos.getResourceDao(AuditEvent.class), fhirContext, transactions, props, meters);
+	}
+
+	/**
+	 * HAPI drops the version of references when encoding; an audit record must say which version
+	 * was read or written, so AuditEvent.entity.what keeps it (in the queue and when stored).
+	 */
+	static void keepVersionedReferences(FhirContext fhirContext) {
+		java.util.Set<String> paths = new java.util.HashSet<>(
+				fhirContext.getParserOptions().getDontStripVersionsFromReferencesAtPaths());
+		paths.add("AuditEvent.entity.what");
+		fhirContext.getParserOptions().setDontStripVersionsFromReferencesAtPaths(paths);
 	}
 
 	static String observer(HubAuditProperties props, HubFhirProperties fhirProps) {

@@ -119,7 +119,8 @@ class AuditDrain implements SmartLifecycle {
 	/** One pass: at most one batch. Returns the number of rows taken from the queue. */
 	int drainOnce() {
 		try {
-			Integer n = transaction.execute(status -> drainBatch(queue.lockBatch(props.batchSize(), props.maxAttempts())));
+			Integer n = transaction.execute(status ->
+					drainBatch(queue.lockBatch(props.batchSize(), props.maxAttempts()), false));
 			return n == null ? 0 : n;
 		}
 		catch (RuntimeException batchFailed) {
@@ -128,14 +129,15 @@ class AuditDrain implements SmartLifecycle {
 		}
 	}
 
-	private int drainBatch(List<AuditQueue.QueuedRecord> rows) {
+	private int drainBatch(List<AuditQueue.QueuedRecord> rows, boolean logicalReferences) {
 		if (rows.isEmpty()) {
 			return 0;
 		}
 		SystemRequestDetails system = new SystemRequestDetails();
 		List<Long> ids = new ArrayList<>(rows.size());
 		for (AuditQueue.QueuedRecord row : rows) {
-			auditEvents.create(fhirContext.newJsonParser().parseResource(AuditEvent.class, row.payload()), system);
+			AuditEvent event = fhirContext.newJsonParser().parseResource(AuditEvent.class, row.payload());
+			auditEvents.create(logicalReferences ? AuditEventBuilder.withLogicalReferences(event) : event, system);
 			ids.add(row.id());
 		}
 		queue.delete(ids);
@@ -148,11 +150,7 @@ class AuditDrain implements SmartLifecycle {
 		for (int i = 0; i < props.batchSize(); i++) {
 			List<AuditQueue.QueuedRecord> taken = new ArrayList<>(1);
 			try {
-				Integer n = transaction.execute(status -> {
-					List<AuditQueue.QueuedRecord> rows = queue.lockBatch(1, props.maxAttempts());
-					taken.addAll(rows);
-					return drainBatch(rows);
-				});
+				Integer n = drainOne(taken, false);
 				if (n == null || n == 0) {
 					return done;
 				}
@@ -162,10 +160,30 @@ class AuditDrain implements SmartLifecycle {
 				if (taken.isEmpty()) {
 					throw e;
 				}
-				countFailure(taken.get(0).id(), e);
+				try {
+					// A record naming a resource deleted (or never created) since it was recorded: the
+					// store refuses such literal references, so it is stored with logical ones.
+					taken.clear();
+					Integer n = drainOne(taken, true);
+					done += n == null ? 0 : n;
+				}
+				catch (RuntimeException again) {
+					if (taken.isEmpty()) {
+						throw again;
+					}
+					countFailure(taken.get(0).id(), again);
+				}
 			}
 		}
 		return done;
+	}
+
+	private Integer drainOne(List<AuditQueue.QueuedRecord> taken, boolean logicalReferences) {
+		return transaction.execute(status -> {
+			List<AuditQueue.QueuedRecord> rows = queue.lockBatch(1, props.maxAttempts());
+			taken.addAll(rows);
+			return drainBatch(rows, logicalReferences);
+		});
 	}
 
 	private void countFailure(long id, RuntimeException cause) {

@@ -32,6 +32,8 @@ final class AuditEventBuilder {
 	static final String CLIENT_ID_SYSTEM = "https://fhir.patient360.dev/sid/oauth-client";
 	/** Identifier system of token subjects ({@code sub}) in agents. */
 	static final String SUBJECT_SYSTEM = "https://fhir.patient360.dev/sid/oauth-subject";
+	/** Identifier system of references that name a hub resource logically ({@code Patient/123}). */
+	static final String REFERENCE_SYSTEM = "https://fhir.patient360.dev/sid/hub-reference";
 	/** Identifier system of the hub as observer. */
 	static final String OBSERVER_SYSTEM = "https://fhir.patient360.dev/sid/audit-observer";
 
@@ -63,13 +65,13 @@ final class AuditEventBuilder {
 
 		for (String patient : facts.patients()) {
 			var entity = event.addEntity();
-			entity.setWhat(new Reference("Patient/" + patient));
+			entity.setWhat(reference("Patient/" + patient, facts.logicalReferences()));
 			entity.setType(new Coding(ENTITY_TYPE, "1", "Person"));
 			entity.setRole(new Coding(OBJECT_ROLE, "1", "Patient"));
 		}
 		for (String resource : facts.resources()) {
 			var entity = event.addEntity();
-			entity.setWhat(new Reference(resource));
+			entity.setWhat(reference(resource, facts.logicalReferences()));
 			entity.setType(new Coding(ENTITY_TYPE, "2", "System Object"));
 			entity.setRole(new Coding(OBJECT_ROLE, "4", "Domain Resource"));
 		}
@@ -90,6 +92,28 @@ final class AuditEventBuilder {
 			var entity = event.addEntity();
 			entity.setType(new Coding(BALP_ENTITY_TYPE, "XrequestId", "X-Request-Id"));
 			entity.setWhat(new Reference().setIdentifier(new Identifier().setValue(facts.requestId())));
+		}
+		return event;
+	}
+
+	private static Reference reference(String relative, boolean logical) {
+		if (!logical) {
+			return new Reference(relative);
+		}
+		return new Reference().setType(relative.substring(0, relative.indexOf('/') < 0 ? relative.length() : relative.indexOf('/')))
+				.setIdentifier(new Identifier().setSystem(REFERENCE_SYSTEM).setValue(relative));
+	}
+
+	/**
+	 * The same event with every literal reference of its entities turned into a logical one: the
+	 * form in which a record whose targets have gone (deleted, never existed) can still be stored.
+	 */
+	static AuditEvent withLogicalReferences(AuditEvent event) {
+		for (var entity : event.getEntity()) {
+			Reference what = entity.getWhat();
+			if (what.hasReference()) {
+				entity.setWhat(reference(what.getReference(), true));
+			}
 		}
 		return event;
 	}

@@ -19,6 +19,9 @@ import java.util.Objects;
  * @param patients      logical ids of the patients the request concerned
  * @param resources     references ({@code Type/id/_history/v} or {@code Type/id}) the request read or wrote
  * @param query         for searches, the query string as sent, else null
+ * @param logicalReferences whether the patients and resources are named by identifier rather than by
+ *     literal reference: for targets that may not exist (failures, deletions), which the FHIR store
+ *     would refuse as dangling references
  */
 record AuditFacts(
 		Instant recorded,
@@ -31,7 +34,8 @@ record AuditFacts(
 		String requestId,
 		List<String> patients,
 		List<String> resources,
-		String query) {
+		String query,
+		boolean logicalReferences) {
 
 	AuditFacts {
 		Objects.requireNonNull(recorded);

@@ -57,6 +57,12 @@ class AuditInterceptor implements HubInterceptor {
 		this.trail = trail;
 	}
 
+	/** Transaction entries run as sub-requests with ids of their own; their records carry the request's. */
+	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
+	void remember(RequestDetails request, HttpServletRequest servletRequest) {
+		servletRequest.setAttribute(RequestFacts.REQUEST_ID_ATTRIBUTE, request.getRequestId());
+	}
+
 	@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = RESPONSE_ORDER)
 	boolean beforeAnswer(RequestDetails request, ResponseDetails response, HttpServletRequest servletRequest,
 			HttpServletResponse servletResponse) {

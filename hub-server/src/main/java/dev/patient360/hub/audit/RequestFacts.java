@@ -33,6 +33,8 @@ final class RequestFacts {
 
 	/** A search answering many patients names at most this many in its record; the query names the rest. */
 	static final int MAX_PATIENTS = 100;
+	/** Servlet request attribute with the id of the request as the client and the log know it. */
+	static final String REQUEST_ID_ATTRIBUTE = RequestFacts.class.getName() + ".requestId";
 	private static final Set<String> PATIENT_PARAMETERS = Set.of("patient", "patient:Patient", "subject:Patient",
 			"subject", "beneficiary", "_id");
 	private static final Pattern ERROR_CODE = Pattern.compile("^((?:HUB|HAPI)-\\d{4}):?");
@@ -66,8 +68,8 @@ final class RequestFacts {
 			resources.add(request.getId().toUnqualified().getValue());
 		}
 		return new AuditFacts(clock.instant(), interaction, operationName(request), status, errorCode(errorMessage),
-				caller(request), sourceAddress(request), request.getRequestId(), capped(patients), resources,
-				isSearch(interaction) ? query(request) : null);
+				caller(request), sourceAddress(request), requestId(request), capped(patients), resources,
+				isSearch(interaction) ? query(request) : null, status >= 400);
 	}
 
 	/** One resource written inside the request's transaction. */
@@ -81,7 +83,8 @@ final class RequestFacts {
 			interaction = "patch";
 		}
 		return new AuditFacts(clock.instant(), interaction, null, 0, null, caller(request), sourceAddress(request),
-				request.getRequestId(), capped(patients), List.of(reference(written.getIdElement(), written)), null);
+				requestId(request), capped(patients), List.of(reference(written.getIdElement(), written)), null,
+				"delete".equals(interaction));
 	}
 
 	/** A request refused before HAPI saw it (401/403 from the security filters). */
@@ -98,7 +101,7 @@ final class RequestFacts {
 		AuditFacts.Caller caller = principal instanceof HubPrincipal p ? caller(p) : AuditFacts.Caller.unauthenticated();
 		String query = isSearch(interaction) ? path + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) : null;
 		return new AuditFacts(clock.instant(), interaction, operation, status, reasonCode, caller,
-				request.getRemoteAddr(), requestId(request.getHeader("X-Request-ID")), patients, resources, query);
+				request.getRemoteAddr(), requestId(request.getHeader("X-Request-ID")), patients, resources, query, true);
 	}
 
 	static String interaction(RequestDetails request) {
@@ -174,6 +177,14 @@ final class RequestFacts {
 
 	static AuditFacts.Caller caller(HubPrincipal principal) {
 		return new AuditFacts.Caller(principal.clientId(), principal.subject(), principal.kind().name());
+	}
+
+	private static String requestId(RequestDetails request) {
+		if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
+				&& servlet.getServletRequest().getAttribute(REQUEST_ID_ATTRIBUTE) instanceof String id) {
+			return id;
+		}
+		return request.getRequestId();
 	}
 
 	private static String sourceAddress(RequestDetails request) {

@@ -57,6 +57,21 @@ public final class TestDatabase {
 		}
 	}
 
+	/**
+	 * Another fresh database on the same server, for a test that runs a hub of its own (a child
+	 * process) and must not share the shared context's data.
+	 */
+	public TestDatabase another(String purpose) {
+		String name = purpose + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
+		try (Connection c = DriverManager.getConnection(jdbcUrl, user, null); Statement st = c.createStatement()) {
+			st.execute("create database " + name);
+			return new TestDatabase(replaceDatabase(jdbcUrl, name), user);
+		}
+		catch (SQLException e) {
+			throw new IllegalStateException("cannot create the test database " + name, e);
+		}
+	}
+
 	/** jdbc:postgresql://host:port/db?params with another db, keeping host, port and params. */
 	static String replaceDatabase(String jdbcUrl, String database) {
 		URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
