@@ -27,16 +27,17 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Records every FHIR request in the audit trail before its answer is sent.
  * <ul>
- * <li>Each resource a request creates, updates or deletes is recorded inside the database
- * transaction of the write: the record commits or rolls back with the data.</li>
- * <li>Reads, searches, operations, transactions and batches, and every failure (refusals, not
- * found, invalid input), are recorded on a connection of their own just before the answer is
- * written. When that fails the caller gets 503 instead of the answer: nothing answered goes
- * unrecorded.</li>
+ * <li>The resources a request creates, updates or deletes are recorded inside the database
+ * transaction that writes them, as its last statement before the commit: the record commits or
+ * rolls back with the data. A FHIR transaction is one database transaction and so one record; each
+ * entry of a batch is a transaction, and a record, of its own.</li>
+ * <li>Reads, searches, operations and batches, and every failure (refusals, not found, invalid
+ * input), are recorded on a connection of their own just before the answer is written. When that
+ * fails the caller gets 503 instead of the answer: nothing answered goes unrecorded.</li>
  * </ul>
- * A single-resource write whose record committed with it gets no second record; a transaction or
- * batch gets its own record besides those of its entries. The capability statement is not audited.
- * Writes the hub makes itself (system requests, e.g. storing AuditEvents) are not audited.
+ * A write or transaction whose record committed with it gets no second record. The capability
+ * statement is not audited. Writes the hub makes itself (system requests, e.g. storing AuditEvents)
+ * are not audited.
  */
 @Interceptor
 class AuditInterceptor implements HubInterceptor {
@@ -47,8 +48,10 @@ class AuditInterceptor implements HubInterceptor {
 	static final int EXCEPTION_ORDER = -10_000;
 	private static final String COMMITTED_WRITES = AuditInterceptor.class.getName() + ".committedWrites";
 	private static final String NOT_RECORDED = AuditInterceptor.class.getName() + ".notRecorded";
-	private static final Set<RestOperationTypeEnum> SINGLE_WRITES = Set.of(RestOperationTypeEnum.CREATE,
-			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE);
+	/** Requests whose one database transaction holds their whole record when they wrote anything. */
+	private static final Set<RestOperationTypeEnum> RECORDED_IN_TRANSACTION = Set.of(RestOperationTypeEnum.CREATE,
+			RestOperationTypeEnum.UPDATE, RestOperationTypeEnum.PATCH, RestOperationTypeEnum.DELETE,
+			RestOperationTypeEnum.TRANSACTION);
 	private static final ExceptionHandlingInterceptor ANSWER = new ExceptionHandlingInterceptor();
 
 	private final AuditTrail trail;
@@ -61,6 +64,9 @@ class AuditInterceptor implements HubInterceptor {
 	@Hook(Pointcut.SERVER_INCOMING_REQUEST_POST_PROCESSED)
 	void remember(RequestDetails request, HttpServletRequest servletRequest) {
 		servletRequest.setAttribute(RequestFacts.REQUEST_ID_ATTRIBUTE, request.getRequestId());
+		if (request.getRestOperationType() != null) {
+			servletRequest.setAttribute(RequestFacts.OPERATION_ATTRIBUTE, request.getRestOperationType());
+		}
 	}
 
 	@Hook(value = Pointcut.SERVER_OUTGOING_RESPONSE, order = RESPONSE_ORDER)
@@ -70,7 +76,7 @@ class AuditInterceptor implements HubInterceptor {
 			return true;
 		}
 		servletRequest.setAttribute(AuditTrail.RECORDED_ATTRIBUTE, Boolean.TRUE);
-		if (SINGLE_WRITES.contains(request.getRestOperationType()) && committedWrites(request).get() > 0) {
+		if (RECORDED_IN_TRANSACTION.contains(request.getRestOperationType()) && committedWrites(request).get() > 0) {
 			return true;
 		}
 		try {
@@ -120,28 +126,74 @@ class AuditInterceptor implements HubInterceptor {
 		write(request, "delete", null, resource);
 	}
 
-	private void write(RequestDetails request, String interaction, IBaseResource before, IBaseResource written) {
+	private void write(RequestDetails request, String change, IBaseResource before, IBaseResource written) {
 		if (!trail.enabled() || !(request instanceof ServletRequestDetails) || written == null) {
 			return;
 		}
-		trail.recordWriteInCurrentTransaction(trail.facts().ofWrite(request, interaction, before, written));
-		AtomicInteger committed = committedWrites(request);
-		// Counted only once the transaction commits: a retried or rolled-back attempt must not stop
-		// the request from being recorded when it answers.
-		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-			@Override
-			public void afterCommit() {
-				committed.incrementAndGet();
-			}
-		});
+		if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+			throw new IllegalStateException(HubErrorCode.AUDIT_OUTSIDE_TRANSACTION.code() + " a write outside a transaction");
+		}
+		RequestFacts.Writes writes = (RequestFacts.Writes) TransactionSynchronizationManager.getResource(this);
+		if (writes == null) {
+			writes = trail.facts().new Writes(request);
+			TransactionSynchronizationManager.bindResource(this, writes);
+			TransactionSynchronizationManager.registerSynchronization(new RecordBeforeCommit(writes, committedWrites(request)));
+		}
+		writes.add(change, before, written);
+	}
+
+	/**
+	 * Inserts the record of a database transaction's writes as its last statement before it commits,
+	 * so the record commits or rolls back with them.
+	 */
+	private final class RecordBeforeCommit implements TransactionSynchronization {
+
+		private final RequestFacts.Writes writes;
+		private final AtomicInteger committed;
+
+		RecordBeforeCommit(RequestFacts.Writes writes, AtomicInteger committed) {
+			this.writes = writes;
+			this.committed = committed;
+		}
+
+		/** Before other synchronizations, so later ones see the record in the transaction. */
+		@Override
+		public int getOrder() {
+			return 0;
+		}
+
+		@Override
+		public void beforeCommit(boolean readOnly) {
+			trail.recordWriteInCurrentTransaction(writes.facts());
+		}
+
+		@Override
+		public void afterCommit() {
+			// Counted only once committed: a retried or rolled-back attempt must not stop the request
+			// from being recorded when it answers.
+			committed.incrementAndGet();
+		}
+
+		@Override
+		public void afterCompletion(int status) {
+			TransactionSynchronizationManager.unbindResourceIfPossible(AuditInterceptor.this);
+		}
 	}
 
 	private boolean audited(RequestDetails request) {
 		return trail.enabled() && request.getRestOperationType() != RestOperationTypeEnum.METADATA;
 	}
 
+	/** Kept on the servlet request, which a transaction's entries (sub-requests) share with it. */
 	private static AtomicInteger committedWrites(RequestDetails request) {
-		return (AtomicInteger) request.getUserData().computeIfAbsent(COMMITTED_WRITES, k -> new AtomicInteger());
+		HttpServletRequest servlet = ((ServletRequestDetails) request).getServletRequest();
+		Object counter = servlet.getAttribute(COMMITTED_WRITES);
+		if (counter instanceof AtomicInteger existing) {
+			return existing;
+		}
+		AtomicInteger created = new AtomicInteger();
+		servlet.setAttribute(COMMITTED_WRITES, created);
+		return created;
 	}
 
 	/**

@@ -35,6 +35,8 @@ final class RequestFacts {
 	static final int MAX_PATIENTS = 100;
 	/** Servlet request attribute with the id of the request as the client and the log know it. */
 	static final String REQUEST_ID_ATTRIBUTE = RequestFacts.class.getName() + ".requestId";
+	/** Servlet request attribute with the operation of the request as the client sent it. */
+	static final String OPERATION_ATTRIBUTE = RequestFacts.class.getName() + ".operation";
 	private static final Set<String> PATIENT_PARAMETERS = Set.of("patient", "patient:Patient", "subject:Patient",
 			"subject", "beneficiary", "_id");
 	private static final Pattern ERROR_CODE = Pattern.compile("^((?:HUB|HAPI)-\\d{4}):?");
@@ -72,19 +74,51 @@ final class RequestFacts {
 				isSearch(interaction) ? query(request) : null, status >= 400);
 	}
 
-	/** One resource written inside the request's transaction. */
-	AuditFacts ofWrite(RequestDetails request, String interaction, IBaseResource before, IBaseResource written) {
-		Set<String> patients = new LinkedHashSet<>();
-		addPatients(patients, written);
-		if (before != null) {
-			addPatients(patients, before);
+	/**
+	 * The resources one database transaction of a request writes: one record for them all, inserted
+	 * just before the transaction commits. A FHIR transaction is one database transaction; each
+	 * entry of a batch is its own.
+	 */
+	final class Writes {
+		private final RequestDetails request;
+		private String interaction;
+		private boolean deletes;
+		private final Set<String> patients = new LinkedHashSet<>();
+		private final List<String> resources = new ArrayList<>();
+
+		Writes(RequestDetails request) {
+			this.request = request;
 		}
-		if ("update".equals(interaction) && request.getRestOperationType() == RestOperationTypeEnum.PATCH) {
-			interaction = "patch";
+
+		void add(String change, IBaseResource before, IBaseResource written) {
+			if (interaction == null) {
+				interaction = change;
+			}
+			deletes |= "delete".equals(change);
+			addPatients(patients, written);
+			if (before != null) {
+				addPatients(patients, before);
+			}
+			resources.add(reference(written.getIdElement(), written));
 		}
-		return new AuditFacts(clock.instant(), interaction, null, 0, null, caller(request), sourceAddress(request),
-				requestId(request), capped(patients), List.of(reference(written.getIdElement(), written)), null,
-				"delete".equals(interaction));
+
+		AuditFacts facts() {
+			RestOperationTypeEnum requestOperation = requestOperation(request);
+			String recorded = requestOperation == RestOperationTypeEnum.TRANSACTION ? "transaction"
+					: "update".equals(interaction) && requestOperation == RestOperationTypeEnum.PATCH ? "patch"
+					: interaction;
+			return new AuditFacts(clock.instant(), recorded, null, 0, null, caller(request), sourceAddress(request),
+					requestId(request), capped(patients), resources, null, deletes);
+		}
+	}
+
+	/** The operation of the request as the client sent it (a transaction entry runs as a sub-request). */
+	static RestOperationTypeEnum requestOperation(RequestDetails request) {
+		if (request instanceof ServletRequestDetails servlet && servlet.getServletRequest() != null
+				&& servlet.getServletRequest().getAttribute(OPERATION_ATTRIBUTE) instanceof RestOperationTypeEnum op) {
+			return op;
+		}
+		return request.getRestOperationType();
 	}
 
 	/** A request refused before HAPI saw it (401/403 from the security filters). */

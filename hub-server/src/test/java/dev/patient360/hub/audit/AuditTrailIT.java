@@ -1,6 +1,7 @@
 package dev.patient360.hub.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpResponse;
@@ -11,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -34,6 +36,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** Every FHIR request leaves exactly the audit records the audit model promises, after the drain. */
@@ -108,6 +112,7 @@ class AuditTrailIT extends HubIntegrationTest {
 		tx.addEntry().setFullUrl("urn:uuid:" + UUID.randomUUID()).setResource(inTx)
 				.getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Observation");
 		assertThat(send(transaction, "POST", "", json(tx)).statusCode()).isEqualTo(200);
+		expected.put(transaction, new Expected("transaction", "0", patientId));
 
 		String delete = id();
 		assertThat(send(delete, "DELETE", "/Observation/" + observationId, null).statusCode()).isEqualTo(200);
@@ -128,15 +133,11 @@ class AuditTrailIT extends HubIntegrationTest {
 			assertThat(event.getAgentFirstRep().getNetwork().getAddress()).isEqualTo("127.0.0.1");
 			assertThat(event.getAgentFirstRep().getRequestor()).isTrue();
 		}
-		// A transaction: its own record plus one per resource it wrote, in the same transaction.
-		List<AuditEvent> txEvents = recorded.get(transaction);
-		assertThat(txEvents).extracting(ev -> ev.getSubtypeFirstRep().getCode())
-				.containsExactlyInAnyOrder("transaction", "create");
-		assertThat(txEvents).allSatisfy(ev -> assertThat(ev.getOutcome().toCode()).isEqualTo("0"));
-		assertThat(patients(txEvents.stream().filter(ev -> ev.getSubtypeFirstRep().getCode().equals("create"))
-				.findFirst().orElseThrow())).contains("Patient/" + patientId);
+		// A transaction: one record, written in its database transaction, naming what it wrote.
+		assertThat(recorded.get(transaction).get(0).getEntity()).anySatisfy(entity ->
+				assertThat(entity.getWhat().getReference()).matches("Observation/\\d+/_history/1"));
 		// The capability statement is not audited.
-		assertThat(recorded.keySet()).hasSize(expected.size() + 1);
+		assertThat(recorded.keySet()).hasSize(expected.size());
 		// A search keeps its query in the record.
 		AuditEvent searchEvent = recorded.get(search).get(0);
 		assertThat(searchEvent.getEntity()).filteredOn(entity -> entity.hasQuery()).singleElement()
@@ -144,22 +145,30 @@ class AuditTrailIT extends HubIntegrationTest {
 	}
 
 	@Test
-	void aRolledBackWriteLeavesNoAuditRecordAndACommittedOneLeavesExactlyOne() {
+	void theRecordOfAWriteIsInTheWritesOwnTransactionAndRollsBackWithIt() {
 		String rolledBack = id();
 		String committed = id();
 		TransactionTemplate tx = new TransactionTemplate(transactions);
+		AtomicInteger seenBeforeCommit = new AtomicInteger(-1);
 
-		tx.executeWithoutResult(status -> {
+		assertThatThrownBy(() -> tx.executeWithoutResult(status -> {
 			daos.getResourceDao(Patient.class).create(new Patient().setActive(true), servletRequest(rolledBack));
-			assertThat(queueRows(rolledBack)).as("the record is in the write's own transaction").isEqualTo(1);
-			status.setRollbackOnly();
-		});
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+				@Override
+				public void beforeCommit(boolean readOnly) {
+					// After the audit record's insert, on the same connection; then the commit fails.
+					seenBeforeCommit.set(queueRows(rolledBack));
+					throw new IllegalStateException("commit refused by the test");
+				}
+			});
+		})).hasMessageContaining("commit refused by the test");
 		tx.executeWithoutResult(status ->
 				daos.getResourceDao(Patient.class).create(new Patient().setActive(true), servletRequest(committed)));
 
+		assertThat(seenBeforeCommit.get()).as("record inserted in the write's transaction").isEqualTo(1);
 		Map<String, List<AuditEvent>> recorded = drainedEventsByRequestId();
-		assertThat(recorded.get(rolledBack)).isNull();
 		assertThat(queueRows(rolledBack)).isZero();
+		assertThat(recorded.get(rolledBack)).as("no record of the rolled-back write").isNull();
 		assertThat(recorded.get(committed)).hasSize(1);
 		assertThat(recorded.get(committed).get(0).getSubtypeFirstRep().getCode()).isEqualTo("create");
 	}
