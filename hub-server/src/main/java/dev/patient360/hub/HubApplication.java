@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.elasticsearch.ElasticsearchRestCli
 import org.springframework.boot.autoconfigure.flyway.FlywayAutoConfiguration;
 import org.springframework.boot.autoconfigure.orm.jpa.HibernateJpaAutoConfiguration;
 import org.springframework.boot.autoconfigure.quartz.QuartzAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.autoconfigure.thymeleaf.ThymeleafAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -15,7 +16,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
  *
  * <p>Auto-configurations excluded here are replaced by the hub's own wiring: HAPI builds its own
  * entity manager factory, the schema is migrated by HAPI's migration tasks (not Flyway), and
- * Hibernate Search (Elasticsearch/Lucene) is not used, and HAPI runs its own Quartz schedulers.
+ * Hibernate Search (Elasticsearch/Lucene) is not used, HAPI runs its own Quartz schedulers,
+ * and callers are OAuth2 clients of Keycloak, never users with a password of the hub's own.
  */
 @SpringBootApplication(exclude = {
 		HibernateJpaAutoConfiguration.class,
@@ -23,7 +25,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 		ElasticsearchRestClientAutoConfiguration.class,
 		ElasticsearchClientAutoConfiguration.class,
 		ThymeleafAutoConfiguration.class,
-		QuartzAutoConfiguration.class
+		QuartzAutoConfiguration.class,
+		UserDetailsServiceAutoConfiguration.class
 })
 @ConfigurationPropertiesScan
 public class HubApplication {

@@ -11,6 +11,18 @@ public enum HubErrorCode {
 	INTERNAL("HUB-0500"),
 	/** An XML body declared a DOCTYPE or entity. */
 	XML_DOCTYPE_REFUSED("HUB-0401"),
+	/** Security is enabled but no token issuer is configured: the hub refuses to start. */
+	SECURITY_ISSUER_MISSING("HUB-2000"),
+	/** A protected endpoint was called without a bearer token. */
+	TOKEN_MISSING("HUB-2001"),
+	/** The bearer token was rejected (signature, algorithm, key, issuer, audience, time). */
+	TOKEN_INVALID("HUB-2002"),
+	/** The identity provider (discovery document or signing keys) cannot be reached; retry later. */
+	IDENTITY_PROVIDER_UNAVAILABLE("HUB-2003"),
+	/** SMART discovery asked for while security is disabled: there is no identity provider. */
+	SMART_DISCOVERY_DISABLED("HUB-2004"),
+	/** An authenticated caller lacks the role a non-FHIR endpoint (e.g. metrics) requires. */
+	ENDPOINT_FORBIDDEN("HUB-2005"),
 	/** The audit record of a request could not be stored; the answer is withheld (503), retry later. */
 	AUDIT_UNAVAILABLE("HUB-2101"),
 	/** A drain pass could not turn queued audit records into AuditEvents; they stay queued. */

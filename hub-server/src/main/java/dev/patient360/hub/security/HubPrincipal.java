@@ -64,6 +64,41 @@ public record HubPrincipal(
 				Optional.empty(), Optional.empty(), Optional.empty(), Kind.SECURITY_DISABLED);
 	}
 
+	/**
+	 * A caller without a token on one of the few public endpoints ({@code /fhir/metadata}, SMART
+	 * discovery): a token principal with no party and no scope, so it is granted nothing.
+	 */
+	public static HubPrincipal anonymous() {
+		return new HubPrincipal("anonymous", "anonymous", Set.of(), new SmartScopes(java.util.List.of()),
+				Optional.empty(), Optional.empty(), Optional.empty(), Kind.TOKEN);
+	}
+
+	/**
+	 * The principal of a validated access token, from its claims: {@code azp} (else
+	 * {@code client_id}), {@code sub}, realm roles in {@code realm_access.roles}, the SMART
+	 * {@code scope} string and the hub's own claims. Unknown roles and non-resource scopes are ignored.
+	 */
+	public static HubPrincipal fromToken(java.util.Map<String, Object> claims) {
+		String clientId = text(claims.get("azp")).or(() -> text(claims.get("client_id"))).orElse("unknown");
+		String subject = text(claims.get("sub")).orElse(clientId);
+		EnumSet<Party> parties = EnumSet.noneOf(Party.class);
+		if (claims.get("realm_access") instanceof java.util.Map<?, ?> realmAccess
+				&& realmAccess.get("roles") instanceof java.util.Collection<?> roles) {
+			roles.forEach(role -> Party.fromRole(String.valueOf(role)).ifPresent(parties::add));
+		}
+		Object scope = claims.get("scope");
+		String scopes = scope instanceof java.util.Collection<?> list
+				? String.join(" ", list.stream().map(String::valueOf).toList())
+				: text(scope).orElse("");
+		return new HubPrincipal(clientId, subject, parties, SmartScopes.parse(scopes),
+				text(claims.get(CLAIM_ORGANIZATION)), text(claims.get(CLAIM_PATIENT)),
+				text(claims.get(CLAIM_SOURCE_SYSTEM)), Kind.TOKEN);
+	}
+
+	private static Optional<String> text(Object value) {
+		return value == null || String.valueOf(value).isBlank() ? Optional.empty() : Optional.of(String.valueOf(value));
+	}
+
 	/** True for the hub itself and for every caller when security is disabled. */
 	public boolean unrestricted() {
 		return kind != Kind.TOKEN;

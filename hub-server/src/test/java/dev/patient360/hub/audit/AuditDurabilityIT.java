@@ -49,7 +49,7 @@ class AuditDurabilityIT {
 	@Test
 	void everyRequestAnsweredBeforeAKill9HasExactlyOneAuditRecord() throws Exception {
 		assertThat(JAR).as("the hub jar (built in the package phase)").exists();
-		TestDatabase db = TestDatabase.get().another("hub_audit_kill");
+		TestDatabase db = TestDatabase.get("audit-kill");
 		Path dataDir = Files.createTempDirectory("audit-durability");
 		int port = freePort();
 

@@ -21,6 +21,7 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
 import ca.uhn.fhir.rest.param.DateParam;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 
@@ -136,6 +137,12 @@ class AuditTrailIT extends HubIntegrationTest {
 		// A transaction: one record, written in its database transaction, naming what it wrote.
 		assertThat(recorded.get(transaction).get(0).getEntity()).anySatisfy(entity ->
 				assertThat(entity.getWhat().getReference()).matches("Observation/\\d+/_history/1"));
+		// An auditor finds a patient's trail by the standard search parameter.
+		SearchParameterMap ofPatient = SearchParameterMap.newSynchronous()
+				.add(AuditEvent.SP_PATIENT, new ReferenceParam("Patient/" + patientId));
+		// (the deletion names it logically: create, read, update, create, search, $everything, transaction)
+		assertThat(daos.getResourceDao(AuditEvent.class).search(ofPatient, new SystemRequestDetails())
+				.getAllResources()).hasSize(7);
 		// The capability statement is not audited.
 		assertThat(recorded.keySet()).hasSize(expected.size());
 		// A search keeps its query in the record.

@@ -29,7 +29,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * The zero-setup default (embedded PostgreSQL, no database URL) and what happens when its database
  * goes away: the hub answers 503 with an OperationOutcome and recovers by itself once it is back.
  */
-@SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "hub.security.mode=disabled")
 class DatabaseOutageIT {
 
 	private static final Path DATA_DIR = tempDir();

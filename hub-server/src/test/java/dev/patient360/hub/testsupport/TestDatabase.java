@@ -7,18 +7,23 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The PostgreSQL the integration tests run on: the server named by {@code HUB_TEST_DB_URL} (CI points
  * it at the machine's PostgreSQL) or, when unset, an embedded PostgreSQL started here. Either way
- * each test JVM gets a database of its own, created fresh, so runs never see each other's data.
+ * each test JVM gets databases of its own, created fresh, so runs never see each other's data.
+ * Each Spring context of a test JVM gets its own database ({@link #get(String)}), so the records
+ * one base class writes never show up in the searches of another.
  */
 public final class TestDatabase {
 
 	public static final String ENV = "HUB_TEST_DB_URL";
-	private static TestDatabase instance;
+	private static final Map<String, TestDatabase> DATABASES = new HashMap<>();
+	private static String adminUrl;
 
 	private final String jdbcUrl;
 	private final String user;
@@ -28,13 +33,14 @@ public final class TestDatabase {
 		this.user = user;
 	}
 
-	/** The JVM's test database, created on first use. */
-	public static synchronized TestDatabase get() {
-		if (instance == null) {
-			String external = System.getenv(ENV);
-			instance = external == null || external.isBlank() ? embedded() : onServer(external);
-		}
-		return instance;
+	/** The JVM's default test database, created on first use. */
+	public static TestDatabase get() {
+		return get("default");
+	}
+
+	/** A test database of this JVM for one purpose (one per Spring context), created on first use. */
+	public static synchronized TestDatabase get(String purpose) {
+		return DATABASES.computeIfAbsent(purpose, TestDatabase::create);
 	}
 
 	public String jdbcUrl() {
@@ -45,8 +51,13 @@ public final class TestDatabase {
 		return user;
 	}
 
-	private static TestDatabase onServer(String adminUrl) {
-		String name = "hub_it_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis();
+	private static TestDatabase create(String purpose) {
+		if (adminUrl == null) {
+			String external = System.getenv(ENV);
+			adminUrl = external == null || external.isBlank() ? startEmbedded() : external;
+		}
+		String name = "hub_it_" + ProcessHandle.current().pid() + "_" + System.currentTimeMillis() + "_"
+				+ purpose.replaceAll("[^a-z0-9]", "_");
 		try (Connection c = DriverManager.getConnection(adminUrl); Statement st = c.createStatement()) {
 			st.execute("create database " + name);
 			String user = c.getMetaData().getUserName();
@@ -57,21 +68,6 @@ public final class TestDatabase {
 		}
 	}
 
-	/**
-	 * Another fresh database on the same server, for a test that runs a hub of its own (a child
-	 * process) and must not share the shared context's data.
-	 */
-	public TestDatabase another(String purpose) {
-		String name = purpose + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
-		try (Connection c = DriverManager.getConnection(jdbcUrl, user, null); Statement st = c.createStatement()) {
-			st.execute("create database " + name);
-			return new TestDatabase(replaceDatabase(jdbcUrl, name), user);
-		}
-		catch (SQLException e) {
-			throw new IllegalStateException("cannot create the test database " + name, e);
-		}
-	}
-
 	/** jdbc:postgresql://host:port/db?params with another db, keeping host, port and params. */
 	static String replaceDatabase(String jdbcUrl, String database) {
 		URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
@@ -79,7 +75,8 @@ public final class TestDatabase {
 		return "jdbc:" + uri.getScheme() + "://" + uri.getRawAuthority() + "/" + database + query;
 	}
 
-	private static TestDatabase embedded() {
+	/** Starts the embedded PostgreSQL (stopped with the JVM) and returns its admin URL. */
+	private static String startEmbedded() {
 		try {
 			EmbeddedPostgres pg = EmbeddedPostgres.builder()
 					.setServerConfig("listen_addresses", "127.0.0.1")
@@ -93,12 +90,9 @@ public final class TestDatabase {
 					throw new UncheckedIOException(e);
 				}
 			}));
-			try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-				st.execute("create database hub_it");
-			}
-			return new TestDatabase("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/hub_it", "postgres");
+			return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
 		}
-		catch (IOException | SQLException e) {
+		catch (IOException e) {
 			throw new IllegalStateException("cannot start the embedded test PostgreSQL", e);
 		}
 	}
