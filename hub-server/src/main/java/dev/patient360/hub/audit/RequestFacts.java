@@ -132,7 +132,9 @@ final class RequestFacts {
 				? List.of(parts[0] + "/" + parts[1]) : List.of();
 		String operation = parts.length > 0 && parts[parts.length - 1].startsWith("$") ? parts[parts.length - 1] : null;
 		Object principal = request.getAttribute(HubPrincipal.REQUEST_ATTRIBUTE);
-		AuditFacts.Caller caller = principal instanceof HubPrincipal p ? caller(p) : AuditFacts.Caller.unauthenticated();
+		// A 401 means no valid token, whatever placeholder principal a filter put on the request.
+		AuditFacts.Caller caller = status != 401 && principal instanceof HubPrincipal p ? caller(p)
+				: AuditFacts.Caller.unauthenticated();
 		String query = isSearch(interaction) ? path + (request.getQueryString() == null ? "" : "?" + request.getQueryString()) : null;
 		return new AuditFacts(clock.instant(), interaction, operation, status, reasonCode, caller,
 				request.getRemoteAddr(), requestId(request.getHeader("X-Request-ID")), patients, resources, query, true);
