@@ -49,6 +49,11 @@ class AuditConfig {
 	}
 
 	@Bean
+	AuditEventsOutsideEverything auditEventsOutsideEverything(FhirContext fhirContext) {
+		return new AuditEventsOutsideEverything(fhirContext);
+	}
+
+	@Bean
 	FilterRegistrationBean<RefusedRequestAuditFilter> refusedRequestAuditFilter(AuditTrail trail) {
 		FilterRegistrationBean<RefusedRequestAuditFilter> registration =
 				new FilterRegistrationBean<>(new RefusedRequestAuditFilter(trail));

@@ -143,6 +143,10 @@ class AuditTrailIT extends HubIntegrationTest {
 		// (the deletion names it logically: create, read, update, create, search, $everything, transaction)
 		assertThat(daos.getResourceDao(AuditEvent.class).search(ofPatient, new SystemRequestDetails())
 				.getAllResources()).hasSize(7);
+		// The trail names the patient, yet is not part of the patient's $everything.
+		Bundle everythingAfter = parse(Bundle.class, send(id(), "GET", "/Patient/" + patientId + "/$everything?_count=500", null).body());
+		assertThat(everythingAfter.getEntry()).extracting(e -> e.getResource().fhirType())
+				.contains("Patient", "Observation").doesNotContain("AuditEvent");
 		// The capability statement is not audited.
 		assertThat(recorded.keySet()).hasSize(expected.size());
 		// A search keeps its query in the record.
