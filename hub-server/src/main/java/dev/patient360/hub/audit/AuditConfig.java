@@ -29,8 +29,8 @@ class AuditConfig {
 
 	/** Created after HAPI's schema (the migration bean), like the rest of the hub's tables. */
 	@Bean
-	AuditQueue auditQueue(DataSource dataSource, SchemaMigration migratedSchema) {
-		AuditQueue queue = new AuditQueue(dataSource);
+	AuditQueue auditQueue(DataSource dataSource, SchemaMigration migratedSchema, HubAuditProperties props) {
+		AuditQueue queue = new AuditQueue(dataSource, props.synchronousCommit());
 		queue.createTableIfMissing();
 		return queue;
 	}

@@ -26,10 +26,12 @@ final class AuditQueue {
 
 	private final DataSource dataSource;
 	private final JdbcTemplate jdbc;
+	private final boolean synchronousCommit;
 
-	AuditQueue(DataSource dataSource) {
+	AuditQueue(DataSource dataSource, boolean synchronousCommit) {
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
+		this.synchronousCommit = synchronousCommit;
 	}
 
 	/** Idempotent: creates the table on a new database, does nothing on an existing one. */
@@ -60,10 +62,32 @@ final class AuditQueue {
 	 * record of a read or a refusal must be durable before the answer leaves the hub.
 	 */
 	void enqueueNow(String payload) throws SQLException {
-		try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(INSERT)) {
-			if (!c.getAutoCommit()) {
+		try (Connection c = dataSource.getConnection()) {
+			if (synchronousCommit) {
+				c.setAutoCommit(true);
+				insert(c, payload);
+				return;
+			}
+			c.setAutoCommit(false);
+			try {
+				try (Statement st = c.createStatement()) {
+					st.execute("set local synchronous_commit to off");
+				}
+				insert(c, payload);
+				c.commit();
+			}
+			catch (SQLException | RuntimeException e) {
+				c.rollback();
+				throw e;
+			}
+			finally {
 				c.setAutoCommit(true);
 			}
+		}
+	}
+
+	private static void insert(Connection c, String payload) throws SQLException {
+		try (PreparedStatement ps = c.prepareStatement(INSERT)) {
 			ps.setString(1, payload);
 			ps.executeUpdate();
 		}

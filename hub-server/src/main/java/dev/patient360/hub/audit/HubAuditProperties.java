@@ -22,6 +22,11 @@ import org.springframework.validation.annotation.Validated;
  *     leaves it in the queue for an operator ({@code HUB_AUDIT_MAX_ATTEMPTS})
  * @param observer the {@code AuditEvent.source.observer} name of this hub ({@code HUB_AUDIT_OBSERVER});
  *     empty = {@code HUB_FHIR_SERVER_ADDRESS}, else {@code patient360-hub}
+ * @param synchronousCommit whether the record of a read or refusal waits for PostgreSQL to flush it
+ *     to disk before the answer is sent ({@code HUB_AUDIT_SYNCHRONOUS_COMMIT}). {@code false} saves a
+ *     disk flush per read; a killed hub still loses nothing, but a crash of PostgreSQL or its
+ *     machine can lose the records of the last moments (up to three {@code wal_writer_delay}s).
+ *     Records of writes always commit with the write.
  */
 @Validated
 @ConfigurationProperties("hub.audit")
@@ -30,5 +35,6 @@ public record HubAuditProperties(
 		@NotNull @DefaultValue("1s") Duration drainPeriod,
 		@Min(1) @Max(5000) @DefaultValue("200") int batchSize,
 		@Min(1) @DefaultValue("5") int maxAttempts,
-		String observer) {
+		String observer,
+		@DefaultValue("true") boolean synchronousCommit) {
 }

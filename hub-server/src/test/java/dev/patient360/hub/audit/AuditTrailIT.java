@@ -227,6 +227,17 @@ class AuditTrailIT extends HubIntegrationTest {
 		assertThat(send(id(), "GET", "/Patient/" + patientId, null).statusCode()).isEqualTo(200);
 	}
 
+	@Test
+	void aRecordCommittedWithoutWaitingForTheDiskIsDrainedLikeAnyOther() throws Exception {
+		String requestId = id();
+		AuditFacts facts = new AuditFacts(java.time.Instant.now(), "read", null, 200, null,
+				AuditFacts.Caller.unauthenticated(), "127.0.0.1", requestId, List.of(), List.of(), null, false);
+		new AuditQueue(dataSource, false).enqueueNow(fhirContext.newJsonParser()
+				.encodeResourceToString(new AuditEventBuilder("test").build(facts)));
+
+		assertThat(drainedEventsByRequestId().get(requestId)).hasSize(1);
+	}
+
 	private String id() {
 		return "audit-it-" + run + "-" + (++sequence);
 	}
