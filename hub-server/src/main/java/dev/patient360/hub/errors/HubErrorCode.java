@@ -26,7 +26,17 @@ public enum HubErrorCode {
 	/** The caller's token (scopes, party) does not allow the interaction or the write. */
 	ACCESS_DENIED("HUB-2050"),
 	/** The resource a request is about does not exist, or the caller may not know that it does. */
-	RESOURCE_NOT_KNOWN("HUB-2051");
+	RESOURCE_NOT_KNOWN("HUB-2051"),
+	/** The audit record of a request could not be stored; the answer is withheld (503), retry later. */
+	AUDIT_UNAVAILABLE("HUB-2101"),
+	/** A drain pass could not turn queued audit records into AuditEvents; they stay queued. */
+	AUDIT_DRAIN_FAILED("HUB-2102"),
+	/** A queued audit record failed as often as allowed and is left in the queue for an operator. */
+	AUDIT_RECORD_STUCK("HUB-2103"),
+	/** The audit queue table could not be created at start-up. */
+	AUDIT_SCHEMA("HUB-2104"),
+	/** A write was to be audited outside a database transaction (a wiring fault): the write fails. */
+	AUDIT_OUTSIDE_TRANSACTION("HUB-2105");
 
 	private final String code;
 

@@ -1,5 +1,7 @@
 package dev.patient360.hub.fhir;
 
+import java.util.Set;
+
 import ca.uhn.fhir.jpa.api.config.JpaStorageSettings;
 import ca.uhn.fhir.jpa.model.config.PartitionSettings;
 import ca.uhn.fhir.jpa.model.config.SubscriptionSettings;
@@ -50,6 +52,9 @@ class StorageSettingsConfig {
 		// Expunge is how a data-protection erasure request is executed; it stays an explicit
 		// operation ($expunge), never automatic.
 		s.setExpungeEnabled(true);
+		// An audit record names the patient it concerns; it must never stop that patient (or any
+		// resource it names) from being deleted.
+		s.setEnforceReferentialIntegrityOnDeleteDisableForPaths(Set.of("AuditEvent.entity.what", "AuditEvent.agent.who"));
 		return s;
 	}
 
