@@ -10,7 +10,11 @@ public enum HubErrorCode {
 	/** An error the hub did not expect; details are in the server log under the request id. */
 	INTERNAL("HUB-0500"),
 	/** An XML body declared a DOCTYPE or entity. */
-	XML_DOCTYPE_REFUSED("HUB-0401");
+	XML_DOCTYPE_REFUSED("HUB-0401"),
+	/** A resource claims an engagement profile (meta.profile) and does not conform to it (422). */
+	PROFILE_VALIDATION_FAILED("HUB-1000"),
+	/** The engagement package could not be installed at start; the hub does not start without it. */
+	PACKAGE_INSTALL_FAILED("HUB-1001");
 
 	private final String code;
 
