@@ -24,8 +24,9 @@ import org.springframework.stereotype.Component;
  * so the custom search parameters work for the first request; data written before a parameter
  * existed would need a $reindex, data written after it is indexed as it is written.
  *
- * <p>Runs on ApplicationStartedEvent: after HAPI is fully wired, before readiness reports UP. It
- * then warms the validator so the first write of an engagement resource is not the slow one.
+ * <p>Runs on ApplicationStartedEvent: after HAPI is fully wired, before readiness reports UP. The
+ * validator is then warmed on a background thread (loading R4 core takes seconds), so the boot does
+ * not wait for it and the first write of an engagement resource rarely does.
  */
 @Component
 class EngagementPackageInstaller {
@@ -57,10 +58,24 @@ class EngagementPackageInstaller {
 			install();
 		}
 		if (props.enforce()) {
-			long start = System.nanoTime();
+			Thread warmUp = new Thread(this::warmUp, "engagement-validator-warm-up");
+			warmUp.setDaemon(true);
+			warmUp.start();
+		}
+	}
+
+	private void warmUp() {
+		long start = System.nanoTime();
+		try {
 			int examples = validator.warmUp();
 			warmUpMillis = (System.nanoTime() - start) / 1_000_000;
 			log.info("engagement validator ready ({} examples validated in {} ms)", examples, warmUpMillis);
+		}
+		catch (RuntimeException e) {
+			// Writes still validate (each loads what it needs); a failing example means a broken build.
+			log.error("{} engagement validator warm-up failed: {}", HubErrorCode.PROFILE_VALIDATION_FAILED.code(),
+					e.getClass().getSimpleName());
+			log.debug("warm-up failure", e);
 		}
 	}
 

@@ -141,6 +141,7 @@ class EngagementProfilesIT extends HubIntegrationTest {
 		List<String> order = List.of("Patient", "CommunicationRequest", "Communication", "Consent");
 		examples.sort(java.util.Comparator.comparingInt(e -> order.indexOf(fhirContext.getResourceType(e))));
 		org.hl7.fhir.r4.model.Organization clinic = new org.hl7.fhir.r4.model.Organization().setName("Partner clinic");
+		clinic.setId("partner-clinic-example");
 		assertThat(http("PUT", "/Organization/partner-clinic-example", json(clinic)).statusCode()).isIn(200, 201);
 		for (IBaseResource example : examples) {
 			Resource r = (Resource) example;
