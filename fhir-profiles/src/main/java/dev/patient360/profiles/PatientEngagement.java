@@ -32,6 +32,9 @@ import static dev.patient360.profiles.Extensions.value;
  */
 public final class PatientEngagement {
 
+	/** FHIR time is hh:mm:ss; LocalTime.toString() drops zero seconds. */
+	private static final java.time.format.DateTimeFormatter FHIR_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+
 	private PatientEngagement() {
 	}
 
@@ -147,8 +150,8 @@ public final class PatientEngagement {
 			part(e, "purpose", p.purpose().coding());
 			part(e, "channel", p.channel().coding());
 			part(e, "telecom", p.telecom() == null ? null : p.telecom().copy());
-			part(e, "hours-start", p.hoursStart() == null ? null : new TimeType(p.hoursStart().toString()));
-			part(e, "hours-end", p.hoursEnd() == null ? null : new TimeType(p.hoursEnd().toString()));
+			part(e, "hours-start", p.hoursStart() == null ? null : new TimeType(p.hoursStart().format(FHIR_TIME)));
+			part(e, "hours-end", p.hoursEnd() == null ? null : new TimeType(p.hoursEnd().format(FHIR_TIME)));
 			part(e, "language", p.language() == null ? null : new CodeType(p.language()));
 			if (p.optedOut()) {
 				part(e, "opted-out", new BooleanType(true));
