@@ -209,6 +209,22 @@ class EngagementProfilesIT extends HubIntegrationTest {
 	}
 
 	@Test
+	void validateOperationChecksAgainstTheInstalledPackage() throws IOException {
+		String invalid = Files.readString(INVALID.resolve("Patient-invalid-kvnr-format.json"));
+		HttpResponse<String> response = http("POST", "/Patient/$validate", invalid);
+		OperationOutcome oo = parse(OperationOutcome.class, response.body());
+		assertThat(oo.getIssue()).as(response.body())
+				.anySatisfy(i -> assertThat(i.getDiagnostics()).contains("eng-kvnr-1"));
+		String valid = json((Resource) EngagementPackage.examples(fhirContext).stream()
+				.filter(e -> e.getIdElement().getIdPart().equals("engagement-patient-full")).findFirst().orElseThrow());
+		HttpResponse<String> ok = http("POST", "/Patient/$validate", valid);
+		assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+		assertThat(parse(OperationOutcome.class, ok.body()).getIssue())
+				.noneSatisfy(i -> assertThat(i.getSeverity()).isIn(OperationOutcome.IssueSeverity.ERROR,
+						OperationOutcome.IssueSeverity.FATAL));
+	}
+
+	@Test
 	void aPatientClaimingNoEngagementProfileIsNotValidatedAgainstIt() {
 		Patient p = engagementPatient(unique(), JourneyStage.CARE, null, null);
 		p.getMeta().getProfile().clear();
