@@ -36,7 +36,11 @@ public enum HubErrorCode {
 	/** The audit queue table could not be created at start-up. */
 	AUDIT_SCHEMA("HUB-2104"),
 	/** A write was to be audited outside a database transaction (a wiring fault): the write fails. */
-	AUDIT_OUTSIDE_TRANSACTION("HUB-2105");
+	AUDIT_OUTSIDE_TRANSACTION("HUB-2105"),
+	/** A resource claims an engagement profile (meta.profile) and does not conform to it (422). */
+	PROFILE_VALIDATION_FAILED("HUB-1000"),
+	/** The engagement package could not be installed at start; the hub does not start without it. */
+	PACKAGE_INSTALL_FAILED("HUB-1001");
 
 	private final String code;
 
