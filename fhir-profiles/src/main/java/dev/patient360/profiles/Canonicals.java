@@ -1,5 +1,7 @@
 package dev.patient360.profiles;
 
+import java.util.List;
+
 /**
  * Canonical URLs of the engagement implementation guide (package {@code patient360.engagement}).
  * Every other module takes extension, profile and code system URLs from here, never as literals,
@@ -34,7 +36,7 @@ public final class Canonicals {
 	public static final String PROFILE_CONSENT = SD + "engagement-consent";
 
 	/** Every profile of the guide; a resource claiming one of these in meta.profile is validated by the hub. */
-	public static final java.util.List<String> PROFILES = java.util.List.of(
+	public static final List<String> PROFILES = List.of(
 			PROFILE_PATIENT, PROFILE_COMMUNICATION_REQUEST, PROFILE_COMMUNICATION, PROFILE_CONSENT);
 
 	// Code systems (each has a ValueSet of the same id with all its codes)

@@ -1,5 +1,7 @@
 package dev.patient360.profiles;
 
+import java.util.Locale;
+
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 
@@ -41,7 +43,7 @@ public final class Codes {
 	}
 
 	static String kebab(Enum<?> e) {
-		return e.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+		return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	public enum JourneyStage implements HubCode {

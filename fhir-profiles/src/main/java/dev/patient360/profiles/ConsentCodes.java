@@ -1,6 +1,11 @@
 package dev.patient360.profiles;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Extension;
 
 /**
  * The codes an EngagementConsent is built from and evaluated by (security reads disclosure
@@ -58,9 +63,9 @@ public final class ConsentCodes {
 	}
 
 	/** The channels a contact consent's provision applies to; empty = all channels. */
-	public static java.util.List<Codes.ContactChannel> channels(org.hl7.fhir.r4.model.Consent.ProvisionComponent provision) {
-		java.util.List<Codes.ContactChannel> out = new java.util.ArrayList<>();
-		for (org.hl7.fhir.r4.model.Extension e : provision.getExtensionsByUrl(Canonicals.EXT_CONSENT_CHANNEL)) {
+	public static List<Codes.ContactChannel> channels(Consent.ProvisionComponent provision) {
+		List<Codes.ContactChannel> out = new ArrayList<>();
+		for (Extension e : provision.getExtensionsByUrl(Canonicals.EXT_CONSENT_CHANNEL)) {
 			if (e.getValue() instanceof Coding c && Codes.ContactChannel.of(c) != null) {
 				out.add(Codes.ContactChannel.of(c));
 			}
@@ -68,7 +73,7 @@ public final class ConsentCodes {
 		return out;
 	}
 
-	public static void addChannel(org.hl7.fhir.r4.model.Consent.ProvisionComponent provision, Codes.ContactChannel channel) {
+	public static void addChannel(Consent.ProvisionComponent provision, Codes.ContactChannel channel) {
 		provision.addExtension(Canonicals.EXT_CONSENT_CHANNEL, channel.coding());
 	}
 }

@@ -2,6 +2,7 @@ package dev.patient360.profiles;
 
 import java.math.BigDecimal;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -33,7 +34,7 @@ import static dev.patient360.profiles.Extensions.value;
 public final class PatientEngagement {
 
 	/** FHIR time is hh:mm:ss; LocalTime.toString() drops zero seconds. */
-	private static final java.time.format.DateTimeFormatter FHIR_TIME = java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss");
+	private static final DateTimeFormatter FHIR_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
 	private PatientEngagement() {
 	}

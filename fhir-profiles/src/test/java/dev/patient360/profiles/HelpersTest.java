@@ -73,6 +73,13 @@ class HelpersTest {
 	}
 
 	@Test
+	void aSourceSystemCodeOfTheDeploymentThatThePackageDoesNotListIsAccepted() {
+		Patient p = PatientEngagement.claimProfile(new Patient());
+		new SourceRecord("acme-lis", "LIS-42", null, null).set(p);
+		assertThat(errors(p)).isEmpty();
+	}
+
+	@Test
 	void aScoreOutsideZeroToHundredIsRefusedByTheHelper() {
 		assertThatThrownBy(() -> PatientEngagement.setValue(new Patient(),
 				new PatientEngagement.Value(new BigDecimal("100.5"), ValueMethod.MANUAL, new Date())))

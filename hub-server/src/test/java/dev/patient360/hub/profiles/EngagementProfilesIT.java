@@ -225,6 +225,39 @@ class EngagementProfilesIT extends HubIntegrationTest {
 	}
 
 	@Test
+	void inABatchOnlyTheNonConformingEntryIsRefused() {
+		String family = unique();
+		Patient good = engagementPatient(family, JourneyStage.CARE, null, null);
+		Patient bad = engagementPatient(family, JourneyStage.CARE, null, null);
+		bad.addIdentifier().setSystem(Canonicals.KVNR_SYSTEM).setValue("not-a-kvnr");
+		Bundle batch = new Bundle().setType(Bundle.BundleType.BATCH);
+		batch.addEntry().setResource(good).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		batch.addEntry().setResource(bad).getRequest().setMethod(Bundle.HTTPVerb.POST).setUrl("Patient");
+		HttpResponse<String> response = http("POST", "", json(batch));
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		Bundle result = parse(Bundle.class, response.body());
+		assertThat(result.getEntry().get(0).getResponse().getStatus()).startsWith("201");
+		assertThat(result.getEntry().get(1).getResponse().getStatus()).startsWith("422");
+		assertThat(familiesFound("/Patient?family=" + family)).hasSize(1);
+	}
+
+	@Test
+	void aPatchThatBreaksTheProfileIsRefusedAndChangesNothing() {
+		Patient p = engagementPatient(unique(), JourneyStage.CARE, null, null);
+		p.addIdentifier().setSystem(Canonicals.KVNR_SYSTEM).setValue("A123456789");
+		String id = create(p);
+		String patch = "[{\"op\":\"replace\",\"path\":\"/identifier/0/value\",\"value\":\"123\"}]";
+		HttpResponse<String> refused = http("PATCH", "/Patient/" + id, patch, "Content-Type", "application/json-patch+json");
+		assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+		assertThat(parse(OperationOutcome.class, refused.body()).getIssue())
+				.anySatisfy(i -> assertThat(i.getExpression()).extracting(e -> e.getValue())
+						.contains("Patient.identifier[0].value"));
+		Patient stored = parse(Patient.class, http("GET", "/Patient/" + id, null).body());
+		assertThat(stored.getIdentifierFirstRep().getValue()).isEqualTo("A123456789");
+		assertThat(stored.getMeta().getVersionId()).isEqualTo("1");
+	}
+
+	@Test
 	void aPatientClaimingNoEngagementProfileIsNotValidatedAgainstIt() {
 		Patient p = engagementPatient(unique(), JourneyStage.CARE, null, null);
 		p.getMeta().getProfile().clear();
