@@ -116,6 +116,23 @@ class AuditOfTokenCallersIT extends SecuredHubIntegrationTest {
 	}
 
 	@Test
+	void aRefusalWhoseRecordCannotBeStoredIsHeldBackAndAnswered503() {
+		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+		jdbc.execute("alter table " + AuditQueue.TABLE + " rename to " + AuditQueue.TABLE + "_away");
+		HttpResponse<String> refused;
+		try {
+			refused = httpWithToken(null, "GET", "/Patient/some-patient", null, "X-Request-ID", "audit-tok-" + run + "-503");
+		}
+		finally {
+			jdbc.execute("alter table " + AuditQueue.TABLE + "_away rename to " + AuditQueue.TABLE);
+		}
+		// The security filters had flushed their 401; it was held back until the record failed.
+		assertThat(refused.statusCode()).isEqualTo(503);
+		assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+		assertThat(refused.body()).contains("HUB-2101");
+	}
+
+	@Test
 	void aRequestRefusedByAnAuthorizationRuleIsRecordedWithTheCallerAndTheRefusal() {
 		String requestId = "audit-tok-" + run + "-403";
 
