@@ -65,7 +65,7 @@ class AuditConfig {
 	@Bean
 	AuditDrain auditDrain(AuditQueue queue, DaoRegistry daos, FhirContext fhirContext,
 			PlatformTransactionManager transactions, HubAuditProperties props, MeterRegistry meters) {
-		return new AuditDrain(queue, daos.getResourceDao(AuditEvent.class), fhirContext, transactions, props, meters);
+		return new AuditDrain(queue, daos, fhirContext, transactions, props, meters);
 	}
 
 	/**

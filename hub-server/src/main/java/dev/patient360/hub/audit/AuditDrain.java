@@ -8,14 +8,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
 
 import dev.patient360.hub.errors.HubErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.IdType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -34,6 +38,7 @@ class AuditDrain implements SmartLifecycle {
 	private static final Logger log = LoggerFactory.getLogger(AuditDrain.class);
 
 	private final AuditQueue queue;
+	private final DaoRegistry daos;
 	private final IFhirResourceDao<AuditEvent> auditEvents;
 	private final FhirContext fhirContext;
 	private final TransactionTemplate transaction;
@@ -44,10 +49,11 @@ class AuditDrain implements SmartLifecycle {
 	private volatile ScheduledExecutorService executor;
 	private boolean failing;
 
-	AuditDrain(AuditQueue queue, IFhirResourceDao<AuditEvent> auditEvents, FhirContext fhirContext,
+	AuditDrain(AuditQueue queue, DaoRegistry daos, FhirContext fhirContext,
 			PlatformTransactionManager transactions, HubAuditProperties props, MeterRegistry meters) {
 		this.queue = queue;
-		this.auditEvents = auditEvents;
+		this.daos = daos;
+		this.auditEvents = daos.getResourceDao(AuditEvent.class);
 		this.fhirContext = fhirContext;
 		this.transaction = new TransactionTemplate(transactions);
 		this.props = props;
@@ -137,12 +143,25 @@ class AuditDrain implements SmartLifecycle {
 		List<Long> ids = new ArrayList<>(rows.size());
 		for (AuditQueue.QueuedRecord row : rows) {
 			AuditEvent event = fhirContext.newJsonParser().parseResource(AuditEvent.class, row.payload());
-			auditEvents.create(logicalReferences ? AuditEventBuilder.withLogicalReferences(event) : event, system);
+			auditEvents.create(logicalReferences ? AuditEventBuilder.withLogicalReferences(event, this::gone) : event,
+					system);
 			ids.add(row.id());
 		}
 		queue.delete(ids);
 		drained.increment(rows.size());
 		return rows.size();
+	}
+
+	/** Whether the target of a literal reference ({@code Type/id[/_history/n]}) is deleted or unknown. */
+	private boolean gone(String reference) {
+		IdType id = new IdType(reference);
+		if (!id.hasResourceType() || !daos.isResourceTypeSupported(id.getResourceType())) {
+			return true;
+		}
+		// A search, not a read: a read of a missing resource throws through HAPI's transactional DAO
+		// and would mark this drain's transaction rollback-only.
+		SearchParameterMap byId = SearchParameterMap.newSynchronous("_id", new TokenParam(id.getIdPart()));
+		return daos.getResourceDao(id.getResourceType()).search(byId, new SystemRequestDetails()).isEmpty();
 	}
 
 	private int drainOneByOne() {

@@ -2,6 +2,7 @@ package dev.patient360.hub.audit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
+import java.util.function.Predicate;
 
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.AuditEvent.AuditEventAction;
@@ -105,13 +106,15 @@ final class AuditEventBuilder {
 	}
 
 	/**
-	 * The same event with every literal reference of its entities turned into a logical one: the
-	 * form in which a record whose targets have gone (deleted, never existed) can still be stored.
+	 * The same event with the literal references of its entities whose targets have gone (deleted,
+	 * never existed) turned into logical ones: the form in which such a record can still be stored.
+	 * References to targets that still exist stay literal, so {@code AuditEvent?patient=} keeps
+	 * finding the record.
 	 */
-	static AuditEvent withLogicalReferences(AuditEvent event) {
+	static AuditEvent withLogicalReferences(AuditEvent event, Predicate<String> gone) {
 		for (var entity : event.getEntity()) {
 			Reference what = entity.getWhat();
-			if (what.hasReference()) {
+			if (what.hasReference() && gone.test(what.getReference())) {
 				entity.setWhat(reference(what.getReference(), true));
 			}
 		}

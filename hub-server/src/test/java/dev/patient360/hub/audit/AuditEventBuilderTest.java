@@ -71,12 +71,11 @@ class AuditEventBuilderTest {
 	void aRecordWhoseTargetsAreGoneKeepsThemAsLogicalReferences() {
 		AuditEvent event = builder.build(new AuditFacts(AT, "delete", null, 0, null, EHR_CLIENT, "127.0.0.1", "req-6",
 				List.of("123"), List.of("Observation/9/_history/2"), null, false));
-		AuditEventBuilder.withLogicalReferences(event);
-		assertThat(event.getEntity().subList(0, 2)).allSatisfy(entity -> {
-			assertThat(entity.getWhat().hasReference()).isFalse();
-			assertThat(entity.getWhat().getIdentifier().getSystem()).isEqualTo(AuditEventBuilder.REFERENCE_SYSTEM);
-		});
-		assertThat(event.getEntity().get(0).getWhat().getType()).isEqualTo("Patient");
+		AuditEventBuilder.withLogicalReferences(event, reference -> reference.startsWith("Observation/"));
+		assertThat(event.getEntity().get(0).getWhat().getReference()).as("the patient still exists").isEqualTo("Patient/123");
+		assertThat(event.getEntity().get(1).getWhat().hasReference()).isFalse();
+		assertThat(event.getEntity().get(1).getWhat().getType()).isEqualTo("Observation");
+		assertThat(event.getEntity().get(1).getWhat().getIdentifier().getSystem()).isEqualTo(AuditEventBuilder.REFERENCE_SYSTEM);
 		assertThat(event.getEntity().get(1).getWhat().getIdentifier().getValue()).isEqualTo("Observation/9/_history/2");
 	}
 

@@ -21,9 +21,15 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
 
 import dev.patient360.hub.testsupport.SecuredHubIntegrationTest;
+import dev.patient360.profiles.ConsentCodes;
 import dev.patient360.hub.testsupport.Tokens;
 import org.hl7.fhir.r4.model.AuditEvent;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.Consent;
+import org.hl7.fhir.r4.model.Organization;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +84,8 @@ class AuditOfTokenCallersIT extends SecuredHubIntegrationTest {
 	@Test
 	void aReadWithATokenNamesTheClientAndItsSubject() {
 		String patientId = admin().create().resource(new Patient().setActive(true)).execute().getId().getIdPart();
+		admin().update().resource(new Organization().setName("Demo Clinic").setId("Organization/demo-clinic")).execute();
+		admin().create().resource(disclosureTo("Organization/demo-clinic", "Patient/" + patientId)).execute();
 		String requestId = "audit-tok-" + run + "-read";
 
 		HttpResponse<String> read = httpAs("demo-clinic", "GET", "/Patient/" + patientId, null, "X-Request-ID", requestId);
@@ -95,6 +103,18 @@ class AuditOfTokenCallersIT extends SecuredHubIntegrationTest {
 		});
 		assertThat(event.getEntity()).anySatisfy(entity ->
 				assertThat(entity.getWhat().getReference()).isEqualTo("Patient/" + patientId));
+	}
+
+	/** A Consent that lets the organization read the patient's data (the clinic may read nothing else). */
+	private static Consent disclosureTo(String organization, String patient) {
+		Consent consent = new Consent().setStatus(Consent.ConsentState.ACTIVE)
+				.setScope(new CodeableConcept(new Coding(ConsentCodes.SCOPE_SYSTEM, ConsentCodes.SCOPE_PATIENT_PRIVACY, null)))
+				.setPatient(new Reference(patient));
+		consent.addCategory(new CodeableConcept(new Coding(ConsentCodes.CATEGORY_SYSTEM, ConsentCodes.CATEGORY_DISCLOSURE, null)));
+		consent.getProvision().setType(Consent.ConsentProvisionType.PERMIT).addActor()
+				.setRole(new CodeableConcept(new Coding(ConsentCodes.PARTICIPATION_TYPE_SYSTEM, ConsentCodes.ROLE_RECIPIENT, null)))
+				.setReference(new Reference(organization));
+		return consent;
 	}
 
 	@Test

@@ -25,6 +25,7 @@ import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
 
+import dev.patient360.hub.security.HubPrincipal;
 import dev.patient360.hub.testsupport.HubIntegrationTest;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Bundle;
@@ -248,6 +249,8 @@ class AuditTrailIT extends HubIntegrationTest {
 
 	private ServletRequestDetails servletRequest(String requestId) {
 		MockHttpServletRequest servlet = new MockHttpServletRequest("POST", "/fhir/Patient");
+		// What the security filter puts on every request of this (security-disabled) context.
+		servlet.setAttribute(HubPrincipal.REQUEST_ATTRIBUTE, HubPrincipal.securityDisabled());
 		// The FHIR server's interceptors, as for a request it received.
 		ServletRequestDetails request = new ServletRequestDetails(restfulServer.getInterceptorService());
 		request.setServletRequest(servlet);
