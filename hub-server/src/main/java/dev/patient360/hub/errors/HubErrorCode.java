@@ -26,7 +26,9 @@ public enum HubErrorCode {
 	/** The caller's token (scopes, party) does not allow the interaction or the write. */
 	ACCESS_DENIED("HUB-2050"),
 	/** The resource a request is about does not exist, or the caller may not know that it does. */
-	RESOURCE_NOT_KNOWN("HUB-2051");
+	RESOURCE_NOT_KNOWN("HUB-2051"),
+	/** A patient-bound caller used a chained or _has search parameter. */
+	SEARCH_PARAMETER_REFUSED("HUB-2052");
 
 	private final String code;
 
