@@ -62,8 +62,6 @@ public final class Tokens {
 
 	/** The audience every demo client's tokens carry and the hub checks. */
 	public static final String HUB_AUDIENCE = "patient360-hub";
-	/** Clients that authenticate with a signed JWT instead of a secret. */
-	private static final List<String> PRIVATE_KEY_JWT_CLIENTS = List.of("demo-ehr-jwt");
 	private static final Duration REUSE_MARGIN = Duration.ofSeconds(60);
 
 	private static final ObjectMapper JSON = new ObjectMapper();
@@ -78,9 +76,14 @@ public final class Tokens {
 	private Tokens() {
 	}
 
-	/** A token of the demo client, authenticated the way that client is configured in the realm. */
+	/**
+	 * A token of the demo client, authenticated the way the realm configures that client: a signed JWT
+	 * for {@code client-jwt} clients, its secret otherwise.
+	 */
 	public static String forClient(String clientId) {
-		return PRIVATE_KEY_JWT_CLIENTS.contains(clientId) ? privateKeyJwt(clientId) : clientCredentials(clientId);
+		JsonNode authenticator = client(clientId).get("clientAuthenticatorType");
+		return authenticator != null && "client-jwt".equals(authenticator.asText())
+				? privateKeyJwt(clientId) : clientCredentials(clientId);
 	}
 
 	/** A token of a demo client with a client secret (client_credentials, client_secret_basic). */
