@@ -141,6 +141,28 @@ final class AccessPolicy {
 	}
 
 	/**
+	 * Whether the caller only sees the data of certain patients (patient, partner clinic, insurer)
+	 * rather than by type alone (the hub itself, ehr-source, admin, integration engineer).
+	 */
+	static boolean patientBound(HubPrincipal principal) {
+		return !principal.unrestricted() && principal.parties().stream().noneMatch(AccessPolicy::unboundToPatients);
+	}
+
+	/**
+	 * Whether a search parameter may be used by the caller. Chained parameters ({@code a.b},
+	 * {@code a:Type.b}) and reverse chains ({@code _has:…}) test resources other than the ones
+	 * returned; for a patient-bound caller those may belong to patients it must not see, so a
+	 * returned resource of its own patient would answer a question about someone else's.
+	 */
+	static boolean maySearchWith(HubPrincipal principal, String parameterName) {
+		if (!patientBound(principal)) {
+			return true;
+		}
+		String name = parameterName.trim();
+		return !name.startsWith("_has") && !name.contains(".");
+	}
+
+	/**
 	 * The patients whose data the caller's searches are narrowed to; empty when the caller is not
 	 * bound to patients (the hub itself, ehr-source, admin, integration-engineer).
 	 */

@@ -27,6 +27,8 @@ public enum HubErrorCode {
 	ACCESS_DENIED("HUB-2050"),
 	/** The resource a request is about does not exist, or the caller may not know that it does. */
 	RESOURCE_NOT_KNOWN("HUB-2051"),
+	/** A patient-bound caller used a chained or _has search parameter. */
+	SEARCH_PARAMETER_REFUSED("HUB-2052"),
 	/** The audit record of a request could not be stored; the answer is withheld (503), retry later. */
 	AUDIT_UNAVAILABLE("HUB-2101"),
 	/** A drain pass could not turn queued audit records into AuditEvents; they stay queued. */

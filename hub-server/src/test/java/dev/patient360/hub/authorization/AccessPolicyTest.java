@@ -188,6 +188,20 @@ class AccessPolicyTest {
 	}
 
 	@Test
+	void patientBoundCallersCannotChainIntoOtherResources() {
+		HubPrincipal clinic = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-a", null, null);
+		HubPrincipal source = principal(Party.EHR_SOURCE, "system/*.rs", null, null, "demo-ehr");
+
+		assertThat(AccessPolicy.maySearchWith(clinic, "patient")).isTrue();
+		assertThat(AccessPolicy.maySearchWith(clinic, "code:text")).isTrue();
+		assertThat(AccessPolicy.maySearchWith(clinic, "has-member.subject")).isFalse();
+		assertThat(AccessPolicy.maySearchWith(clinic, "subject:Patient.family")).isFalse();
+		assertThat(AccessPolicy.maySearchWith(clinic, "_has:Observation:has-member:code")).isFalse();
+		assertThat(AccessPolicy.maySearchWith(source, "has-member.subject")).isTrue();
+		assertThat(AccessPolicy.maySearchWith(HubPrincipal.securityDisabled(), "_has:Observation:patient:code")).isTrue();
+	}
+
+	@Test
 	void systemWideSearchAndOtherOperationsAreRefusedToTokens() {
 		HubPrincipal admin = principal(Party.ADMIN, "system/*.cruds", null, null, null);
 

@@ -130,6 +130,34 @@ class LeakSuiteIT extends AuthorizationFixtureIT {
 		}
 	}
 
+	@TestFactory
+	Stream<DynamicTest> chainsThroughAsResourcesIntoBsAreRefused() {
+		// A's observation has B's as a member: a chain or _has through that reference would let
+		// A's resource answer questions about B's. Refused on the parameter names, whatever the data.
+		List<String> probes = List.of(
+				"/Observation?has-member.subject=Patient/demo-patient-b",
+				"/Observation?has-member:Observation.code=8867-4",
+				"/Observation?_has:Observation:has-member:subject=Patient/demo-patient-b",
+				"/Patient?_has:Observation:patient:code=8867-4");
+		return ATTACKERS.stream().flatMap(client -> probes.stream().map(path -> DynamicTest.dynamicTest(
+				client + " " + path, () -> {
+					HttpResponse<String> response = get(client, path);
+					assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+					assertThat(response.body()).contains("HUB-2052");
+				})));
+	}
+
+	@Test
+	void chainsInBatchEntriesAreRefusedToo() {
+		String bundle = """
+				{"resourceType":"Bundle","type":"batch","entry":[
+				 {"request":{"method":"GET","url":"Observation?has-member.subject=Patient/demo-patient-b"}}]}""";
+		HttpResponse<String> response = as("demo-clinic-2", "POST", "", bundle, "Accept", "application/fhir+json");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+		assertThat(get("demo-admin", "/Observation?has-member.subject=Patient/demo-patient-b").statusCode())
+				.as("callers not bound to patients may chain").isEqualTo(200);
+	}
+
 	@Test
 	void pagingLinksOfAnotherCallersSearchRevealNothingOfB() {
 		// The admin's search sees everything; its page links are guessable, so they must not help.
