@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
+import dev.patient360.profiles.ConsentCodes;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Consent;
@@ -36,14 +37,13 @@ import org.hl7.fhir.r4.model.Period;
  */
 final class ConsentRules {
 
-	static final String SCOPE_SYSTEM = "http://terminology.hl7.org/CodeSystem/consentscope";
-	static final String SCOPE_PRIVACY = "patient-privacy";
-	// The engagement IG defines these codes; its Java constants replace the literals when it lands.
-	static final String CATEGORY_SYSTEM = "https://fhir.patient360.dev/CodeSystem/consent-category";
-	static final String CATEGORY_DISCLOSURE = "disclosure";
-	static final String PARTICIPATION_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType";
-	static final String RECIPIENT = "IRCP";
-	static final String RESOURCE_TYPES_SYSTEM = "http://hl7.org/fhir/resource-types";
+	static final String SCOPE_SYSTEM = ConsentCodes.SCOPE_SYSTEM;
+	static final String SCOPE_PRIVACY = ConsentCodes.SCOPE_PATIENT_PRIVACY;
+	static final String CATEGORY_SYSTEM = ConsentCodes.CATEGORY_SYSTEM;
+	static final String CATEGORY_DISCLOSURE = ConsentCodes.CATEGORY_DISCLOSURE;
+	static final String PARTICIPATION_SYSTEM = ConsentCodes.PARTICIPATION_TYPE_SYSTEM;
+	static final String RECIPIENT = ConsentCodes.ROLE_RECIPIENT;
+	static final String RESOURCE_TYPES_SYSTEM = ConsentCodes.RESOURCE_TYPES_SYSTEM;
 
 	enum Decision {
 		PERMIT, DENY, NONE

@@ -7,6 +7,7 @@ import java.util.Set;
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.RuntimeResourceDefinition;
 
+import dev.patient360.profiles.Canonicals;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.instance.model.api.IIdType;
 
@@ -17,7 +18,7 @@ import org.hl7.fhir.instance.model.api.IIdType;
 final class ResourceAccess {
 
 	/** {@code meta.tag} system whose code names the source system that wrote a resource. */
-	static final String SOURCE_SYSTEM_TAG = "https://fhir.patient360.dev/CodeSystem/source-system";
+	static final String SOURCE_SYSTEM_TAG = Canonicals.CS_SOURCE_SYSTEM;
 
 	/**
 	 * Types outside the Patient compartment that hold no patient data: directories, definitions and
