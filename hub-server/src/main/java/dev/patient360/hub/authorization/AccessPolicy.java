@@ -28,6 +28,13 @@ final class AccessPolicy {
 	static final Set<String> INSURER_TYPES = Set.of(
 			"Patient", "Coverage", "Claim", "ClaimResponse", "ExplanationOfBenefit", "Account", "ChargeItem");
 
+	/**
+	 * The patient index's operations (docs/patient-index.md): data stewardship, for administrators
+	 * and integration engineers only.
+	 */
+	static final Set<String> STEWARD_OPERATIONS = Set.of(
+			"$mdm-query-links", "$mdm-review-queue", "$mdm-review", "$mdm-merge-golden-resources", "$mdm-unmerge");
+
 	private final ResourceAccess resources;
 	private final AuthorizationProperties properties;
 
@@ -69,6 +76,11 @@ final class AccessPolicy {
 				// Each entry and each resource of a page is decided on its own.
 				return true;
 			case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE:
+				if (STEWARD_OPERATIONS.contains(operationName)) {
+					return "Patient".equals(resourceType)
+							&& (principal.is(Party.ADMIN) || principal.is(Party.INTEGRATION_ENGINEER))
+							&& scopeGrants(principal, resourceType, Interaction.READ);
+				}
 				return "$everything".equals(operationName) && "Patient".equals(resourceType)
 						&& mayAttempt(principal, RestOperationTypeEnum.READ, resourceType, null)
 						&& !principal.is(Party.EHR_SOURCE);

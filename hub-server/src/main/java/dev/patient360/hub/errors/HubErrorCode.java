@@ -42,7 +42,15 @@ public enum HubErrorCode {
 	/** A resource claims an engagement profile (meta.profile) and does not conform to it (422). */
 	PROFILE_VALIDATION_FAILED("HUB-1000"),
 	/** The engagement package could not be installed at start; the hub does not start without it. */
-	PACKAGE_INSTALL_FAILED("HUB-1001");
+	PACKAGE_INSTALL_FAILED("HUB-1001"),
+	/** The patient index tables could not be created at start-up. */
+	PATIENT_INDEX_SCHEMA("HUB-3000"),
+	/** A patient index operation named a resource or value it cannot use (400). */
+	PATIENT_INDEX_BAD_PARAMETER("HUB-3001"),
+	/** A patient index operation named a Patient the index does not know (404). */
+	PATIENT_INDEX_UNKNOWN("HUB-3002"),
+	/** A merge or link change that would break the index's invariants (422). */
+	PATIENT_INDEX_REFUSED("HUB-3003");
 
 	private final String code;
 

@@ -119,7 +119,8 @@ class FhirServerConfig {
 			IJpaSystemProvider systemProvider, ValueSetOperationProvider valueSetProvider,
 			DatabaseBackedPagingProvider pagingProvider, JpaStorageSettings storageSettings,
 			ISearchParamRegistry searchParamRegistry, IValidationSupport validationSupport,
-			DaoRegistry daoRegistry, HubFhirProperties props, List<HubInterceptor> interceptors) {
+			DaoRegistry daoRegistry, HubFhirProperties props, List<HubInterceptor> interceptors,
+			List<HubOperationProvider> operationProviders) {
 		FhirContext ctx = systemDao.getContext();
 		HapiJsonEncodingTuning.apply();
 		// Narratives are the source's business; generating them on every write costs CPU for text
@@ -137,6 +138,7 @@ class FhirServerConfig {
 		server.registerProviders(resourceProviders.createProviders());
 		server.registerProvider(systemProvider);
 		server.registerProvider(valueSetProvider);
+		operationProviders.forEach(server::registerProvider);
 
 		JpaCapabilityStatementProvider capabilities = new JpaCapabilityStatementProvider(
 				server, systemDao, storageSettings, searchParamRegistry, validationSupport);

@@ -212,6 +212,20 @@ class AccessPolicyTest {
 		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.METADATA, null, null)).isTrue();
 	}
 
+	@Test
+	void patientIndexOperationsAreForDataStewardsOnly() {
+		HubPrincipal admin = principal(Party.ADMIN, "system/*.cruds", null, null, null);
+		HubPrincipal engineer = principal(Party.INTEGRATION_ENGINEER, "system/Patient.rs", null, null, null);
+		HubPrincipal clinic = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-a", null, null);
+		HubPrincipal source = principal(Party.EHR_SOURCE, "system/*.cruds", null, null, "demo-ehr");
+
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$mdm-query-links")).isTrue();
+		assertThat(policy.mayAttempt(engineer, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$mdm-query-links")).isTrue();
+		assertThat(policy.mayAttempt(clinic, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$mdm-query-links")).isFalse();
+		assertThat(policy.mayAttempt(source, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$mdm-query-links")).isFalse();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Observation", "$mdm-query-links")).isFalse();
+	}
+
 	static HubPrincipal principal(Party party, String scopes, String organization, String patient, String source) {
 		return new HubPrincipal("client", "subject", Set.of(party), SmartScopes.parse(scopes),
 				Optional.ofNullable(organization), Optional.ofNullable(patient), Optional.ofNullable(source),

@@ -1,0 +1,55 @@
+package dev.patient360.hub.identity;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import javax.sql.DataSource;
+
+import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
+
+import org.hl7.fhir.r4.model.Patient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class PatientIndexConfig {
+
+	@Bean
+	PatientMatcher patientMatcher(PatientIndexProperties properties) {
+		if (properties.rulesFile() == null || properties.rulesFile().isBlank()) {
+			return new PatientMatcher(MatchRules.fromClasspath(MatchRules.DEFAULT_LOCATION));
+		}
+		try (InputStream in = Files.newInputStream(Path.of(properties.rulesFile()))) {
+			return new PatientMatcher(MatchRules.read(in));
+		}
+		catch (IOException e) {
+			throw new IllegalStateException("HUB_PATIENT_INDEX_RULES_FILE is not a readable match-rules file", e);
+		}
+	}
+
+	@Bean
+	PatientIndexStore patientIndexStore(DataSource dataSource) {
+		PatientIndexStore store = new PatientIndexStore(dataSource);
+		store.createTablesIfMissing();
+		return store;
+	}
+
+	@Bean
+	PatientIndex patientIndex(PatientMatcher matcher, PatientIndexStore store, DaoRegistry daos,
+			PatientIndexProperties properties) {
+		return new PatientIndex(matcher, store,
+				new GoldenRecords(daos.getResourceDao(Patient.class), properties.trustedSources()));
+	}
+
+	@Bean
+	PatientIndexInterceptor patientIndexInterceptor(PatientIndex index, PatientIndexProperties properties) {
+		return new PatientIndexInterceptor(index, properties);
+	}
+
+	@Bean
+	PatientIndexOperations patientIndexOperations(PatientIndex index) {
+		return new PatientIndexOperations(index);
+	}
+}
