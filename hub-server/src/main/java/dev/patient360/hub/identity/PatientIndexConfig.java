@@ -49,6 +49,11 @@ class PatientIndexConfig {
 	}
 
 	@Bean
+	GoldenRecordSearchExpansion goldenRecordSearchExpansion(PatientIndex index) {
+		return new GoldenRecordSearchExpansion(index);
+	}
+
+	@Bean
 	PatientIndexOperations patientIndexOperations(PatientIndex index) {
 		return new PatientIndexOperations(index);
 	}
