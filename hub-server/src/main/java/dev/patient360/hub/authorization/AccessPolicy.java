@@ -33,7 +33,7 @@ final class AccessPolicy {
 	 * and integration engineers only.
 	 */
 	static final Set<String> STEWARD_OPERATIONS = Set.of(
-			"$mdm-query-links", "$mdm-review-queue", "$mdm-review", "$mdm-merge-golden-resources", "$mdm-unmerge");
+			"$mdm-query-links", "$mdm-update-link", "$mdm-merge-golden-resources", "$mdm-unmerge", "$merge");
 
 	private final ResourceAccess resources;
 	private final AuthorizationProperties properties;

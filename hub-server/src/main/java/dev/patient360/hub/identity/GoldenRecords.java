@@ -98,7 +98,17 @@ class GoldenRecords {
 		}
 		golden.setIdentifier(identifiers);
 		golden.setActive(true);
+		golden.setLink(new ArrayList<>());
 		return golden;
+	}
+
+	/** A golden record merged into another: kept (references to it stay valid), inactive, pointing on. */
+	void retire(String goldenId, String replacedBy) {
+		Patient golden = patients.read(new IdType(goldenId), new SystemRequestDetails());
+		golden.setActive(false);
+		golden.setLink(new ArrayList<>());
+		golden.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(new org.hl7.fhir.r4.model.Reference(replacedBy));
+		patients.update(golden, new SystemRequestDetails());
 	}
 
 	private int trustRank(Patient p) {

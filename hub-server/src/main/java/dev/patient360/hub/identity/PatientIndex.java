@@ -3,6 +3,7 @@ package dev.patient360.hub.identity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 
 import org.hl7.fhir.r4.model.Patient;
@@ -77,6 +78,94 @@ public class PatientIndex {
 						outcome.normalizedScore(), false, false, 0, 0), "POSSIBLE_MATCH", null);
 			}
 		});
+	}
+
+	/**
+	 * Moves every source of golden record {@code from} to {@code to} (MANUAL links) and retires
+	 * {@code from}. Returns the merge's tag in the link history, by which it can be undone.
+	 */
+	String mergeGoldens(String from, String to, String why) {
+		store.lockForMatching();
+		requireGolden(from);
+		requireGolden(to);
+		if (from.equals(to)) {
+			throw new IllegalArgumentException("a golden record cannot be merged into itself");
+		}
+		String tag = "merge " + System.currentTimeMillis() + " " + from + " -> " + to + (why == null ? "" : " (" + why + ")");
+		for (String sourceId : store.sourcesOf(from)) {
+			PatientIndexStore.Link before = store.link(sourceId, from).orElseThrow();
+			store.unlink(before, "MERGE_OUT", tag);
+			store.link(new PatientIndexStore.Link(sourceId, to, MatchResult.MATCH, MANUAL, before.score(),
+					before.eidMatch(), false, 0, 0), "MERGE_IN", tag);
+		}
+		goldens.retire(from, to);
+		goldens.refresh(to, store.sourcesOf(to), null);
+		return tag;
+	}
+
+	/**
+	 * Undoes the latest merge out of golden record {@code from}: its former sources return with
+	 * exactly their former link values, and it becomes active again.
+	 */
+	String unmerge(String from) {
+		store.lockForMatching();
+		String tag = store.latestMergeFrom(from).filter(t -> !store.unmerged(t))
+				.orElseThrow(() -> new IllegalArgumentException(from + " has no merge to undo"));
+		String to = null;
+		for (PatientIndexStore.Link before : store.linksBefore(tag)) {
+			String current = store.goldenOf(before.sourceId()).orElse(null);
+			PatientIndexStore.Link now = current == null ? null : store.link(before.sourceId(), current).orElseThrow();
+			if (now == null || (to != null && !to.equals(current))) {
+				throw new IllegalArgumentException(before.sourceId() + " was relinked since the merge; undo that first");
+			}
+			to = current;
+			store.unlink(now, "UNMERGE", tag);
+			store.link(before, "UNMERGE", tag);
+		}
+		goldens.refresh(from, store.sourcesOf(from), null);
+		if (to != null && !store.sourcesOf(to).isEmpty()) {
+			goldens.refresh(to, store.sourcesOf(to), null);
+		}
+		return tag;
+	}
+
+	/**
+	 * A steward's decision on a POSSIBLE_MATCH: accepted, the source joins that golden record (its
+	 * own, if then empty, is retired); rejected, the pair is remembered and never linked automatically.
+	 */
+	void decide(String sourceId, String goldenId, boolean accept) {
+		store.lockForMatching();
+		requireGolden(goldenId);
+		PatientIndexStore.Link possible = store.link(sourceId, goldenId)
+				.filter(l -> l.matchResult() == MatchResult.POSSIBLE_MATCH)
+				.orElseThrow(() -> new IllegalArgumentException(sourceId + " and " + goldenId + " are not a possible match"));
+		if (!accept) {
+			store.unlink(possible, "REJECT", "steward");
+			store.reject(sourceId, goldenId);
+			return;
+		}
+		store.unlink(possible, "ACCEPT", "steward");
+		String previous = store.goldenOf(sourceId).orElse(null);
+		if (previous != null) {
+			store.unlink(store.link(sourceId, previous).orElseThrow(), "ACCEPT_MOVE", "steward");
+		}
+		store.link(new PatientIndexStore.Link(sourceId, goldenId, MatchResult.MATCH, MANUAL, possible.score(), false,
+				false, 0, 0), "ACCEPT", "steward");
+		goldens.refresh(goldenId, store.sourcesOf(goldenId), null);
+		if (previous != null) {
+			if (store.sourcesOf(previous).isEmpty()) {
+				goldens.retire(previous, goldenId);
+			}
+			else {
+				goldens.refresh(previous, store.sourcesOf(previous), null);
+			}
+		}
+	}
+
+	private void requireGolden(String goldenId) {
+		if (!store.isGolden(goldenId)) {
+			throw new NoSuchElementException(goldenId + " is not a golden record with sources");
+		}
 	}
 
 	/** The golden record a source Patient belongs to, if indexed. */

@@ -12,6 +12,7 @@ import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 import org.hl7.fhir.r4.model.Patient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
 
 @Configuration(proxyBeanMethods = false)
 class PatientIndexConfig {
@@ -54,7 +55,8 @@ class PatientIndexConfig {
 	}
 
 	@Bean
-	PatientIndexOperations patientIndexOperations(PatientIndex index) {
-		return new PatientIndexOperations(index);
+	PatientIndexOperations patientIndexOperations(PatientIndex index, DaoRegistry daos,
+			PlatformTransactionManager transactionManager) {
+		return new PatientIndexOperations(index, daos.getResourceDao(Patient.class), transactionManager);
 	}
 }

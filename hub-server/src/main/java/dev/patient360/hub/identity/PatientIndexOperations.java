@@ -3,18 +3,32 @@ package dev.patient360.hub.identity;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
+import java.util.NoSuchElementException;
 
 import ca.uhn.fhir.rest.annotation.Operation;
 import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.jpa.api.dao.IFhirResourceDao;
+import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
+import ca.uhn.fhir.rest.api.server.SystemRequestDetails;
+import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
+import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 
 import dev.patient360.hub.errors.HubErrorCode;
 import dev.patient360.hub.fhir.HubOperationProvider;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.IntegerType;
+import org.hl7.fhir.r4.model.OperationOutcome;
 import org.hl7.fhir.r4.model.Parameters;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.StringType;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The index's FHIR operations, in the shape of HAPI MDM's so tools written against HAPI work
@@ -28,9 +42,128 @@ class PatientIndexOperations implements HubOperationProvider {
 	static final int MAX_COUNT = 1000;
 
 	private final PatientIndex index;
+	private final IFhirResourceDao<Patient> patients;
+	private final TransactionTemplate transaction;
 
-	PatientIndexOperations(PatientIndex index) {
+	PatientIndexOperations(PatientIndex index, IFhirResourceDao<Patient> patients, PlatformTransactionManager tx) {
 		this.index = index;
+		this.patients = patients;
+		this.transaction = new TransactionTemplate(tx);
+	}
+
+	/** HAPI MDM's merge of two golden records; answers the surviving golden Patient. */
+	@Operation(name = "$mdm-merge-golden-resources", typeName = "Patient")
+	public Patient mergeGoldenResources(
+			@OperationParam(name = "fromGoldenResourceId", min = 1, max = 1) StringType from,
+			@OperationParam(name = "toGoldenResourceId", min = 1, max = 1) StringType to) {
+		String fromId = patientId(from);
+		String toId = patientId(to);
+		steward(() -> index.mergeGoldens(fromId, toId, "$mdm-merge-golden-resources"));
+		return read(toId);
+	}
+
+	/** Undoes the latest merge out of a golden record (which becomes active again with its former links). */
+	@Operation(name = "$mdm-unmerge", typeName = "Patient")
+	public Parameters unmerge(@OperationParam(name = "goldenResourceId", min = 1, max = 1) StringType golden) {
+		String goldenId = patientId(golden);
+		String tag = steward(() -> index.unmerge(goldenId));
+		Parameters answer = new Parameters();
+		answer.addParameter().setName("outcome").setResource(info("undone: " + tag));
+		answer.addParameter().setName("result").setResource(read(goldenId));
+		return answer;
+	}
+
+	/**
+	 * A steward's decision on a POSSIBLE_MATCH from the review queue
+	 * ({@code $mdm-query-links?matchResult=POSSIBLE_MATCH}): MATCH accepts, NO_MATCH rejects for good.
+	 */
+	@Operation(name = "$mdm-update-link", typeName = "Patient")
+	public Patient updateLink(
+			@OperationParam(name = "goldenResourceId", min = 1, max = 1) StringType golden,
+			@OperationParam(name = "resourceId", min = 1, max = 1) StringType resource,
+			@OperationParam(name = "matchResult", min = 1, max = 1) StringType matchResult) {
+		String goldenId = patientId(golden);
+		String sourceId = patientId(resource);
+		MatchResult decision = parseResult(matchResult.getValue());
+		if (decision == MatchResult.POSSIBLE_MATCH) {
+			throw bad("matchResult must be MATCH (accept) or NO_MATCH (reject)");
+		}
+		steward(() -> {
+			index.decide(sourceId, goldenId, decision == MatchResult.MATCH);
+			return null;
+		});
+		return read(goldenId);
+	}
+
+	/**
+	 * The merge of two source Patients as an HL7 v2 ADT^A40 asks for it, with the parameters of FHIR's
+	 * Patient/$merge: the persons of both are merged in the index (source into target). Unlike the
+	 * full R5 operation, no resource is rewritten: source records belong to their systems.
+	 */
+	@Operation(name = "$merge", typeName = "Patient")
+	public Parameters merge(
+			@OperationParam(name = "source-patient", max = 1) Reference sourcePatient,
+			@OperationParam(name = "source-patient-identifier") List<Identifier> sourceIdentifiers,
+			@OperationParam(name = "target-patient", max = 1) Reference targetPatient,
+			@OperationParam(name = "target-patient-identifier") List<Identifier> targetIdentifiers) {
+		String source = resolve(sourcePatient, sourceIdentifiers, "source-patient");
+		String target = resolve(targetPatient, targetIdentifiers, "target-patient");
+		String[] goldens = steward(() -> new String[] {
+				index.goldenOf(source).orElseThrow(() -> new NoSuchElementException(source + " is not indexed")),
+				index.goldenOf(target).orElseThrow(() -> new NoSuchElementException(target + " is not indexed")) });
+		Parameters answer = new Parameters();
+		if (goldens[0].equals(goldens[1])) {
+			answer.addParameter().setName("outcome").setResource(info("already the same person: " + goldens[1]));
+		}
+		else {
+			String tag = steward(() -> index.mergeGoldens(goldens[0], goldens[1], "$merge"));
+			answer.addParameter().setName("outcome").setResource(info("merged: " + tag));
+		}
+		answer.addParameter().setName("result").setResource(read(goldens[1]));
+		return answer;
+	}
+
+	private String resolve(Reference reference, List<Identifier> identifiers, String name) {
+		if (reference != null && reference.hasReference()) {
+			return patientId(new StringType(reference.getReference()));
+		}
+		if (identifiers == null || identifiers.isEmpty()) {
+			throw bad(name + " or " + name + "-identifier is required");
+		}
+		SearchParameterMap map = SearchParameterMap.newSynchronous();
+		for (Identifier identifier : identifiers) {
+			map.add(Patient.SP_IDENTIFIER, new TokenParam(identifier.getSystem(), identifier.getValue()));
+		}
+		List<String> found = patients.searchForIds(map, new SystemRequestDetails()).stream()
+				.map(id -> "Patient/" + id.toString()).filter(id -> index.goldenOf(id).isPresent()).toList();
+		if (found.size() != 1) {
+			throw new UnprocessableEntityException(HubErrorCode.PATIENT_INDEX_REFUSED.message(
+					name + "-identifier must name exactly one source Patient, found " + found.size()));
+		}
+		return found.get(0);
+	}
+
+	private <T> T steward(java.util.function.Supplier<T> change) {
+		try {
+			return transaction.execute(status -> change.get());
+		}
+		catch (NoSuchElementException e) {
+			throw new ResourceNotFoundException(HubErrorCode.PATIENT_INDEX_UNKNOWN.message(e.getMessage()));
+		}
+		catch (IllegalArgumentException e) {
+			throw new UnprocessableEntityException(HubErrorCode.PATIENT_INDEX_REFUSED.message(e.getMessage()));
+		}
+	}
+
+	private Patient read(String id) {
+		return patients.read(new IdType(id), new SystemRequestDetails());
+	}
+
+	private static OperationOutcome info(String text) {
+		OperationOutcome outcome = new OperationOutcome();
+		outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+				.setCode(OperationOutcome.IssueType.INFORMATIONAL).setDiagnostics(text);
+		return outcome;
 	}
 
 	@Operation(name = "$mdm-query-links", typeName = "Patient", idempotent = true)

@@ -77,7 +77,7 @@ class PatientIndexStore {
 						+ "at timestamptz not null default now(), action varchar(30) not null, "
 						+ "source_id varchar(100) not null, golden_id varchar(100) not null, "
 						+ "match_result varchar(20), link_source varchar(10), score double precision, "
-						+ "reason varchar(200))");
+						+ "eid_match boolean, created_new_golden boolean, reason varchar(200))");
 				st.execute("create index if not exists hub_pi_link_history_source on hub_pi_link_history (source_id)");
 				st.execute("create table if not exists hub_pi_rejected (source_id varchar(100) not null, "
 						+ "golden_id varchar(100) not null, at timestamptz not null default now(), "
@@ -166,18 +166,48 @@ class PatientIndexStore {
 				+ "eid_match = excluded.eid_match, updated_at = now()",
 				link.sourceId(), link.goldenId(), link.matchResult().name(), link.linkSource(), link.score(),
 				link.eidMatch(), link.createdNewGolden());
-		history(action, link.sourceId(), link.goldenId(), link.matchResult().name(), link.linkSource(), link.score(), reason);
+		history(action, link, reason);
 	}
 
-	void unlink(String sourceId, String goldenId, String action, String reason) {
-		jdbc.update("delete from hub_pi_link where source_id = ? and golden_id = ?", sourceId, goldenId);
-		history(action, sourceId, goldenId, null, null, null, reason);
+	/** Removes a link; the history keeps its last values, so an unmerge can restore it exactly. */
+	void unlink(Link link, String action, String reason) {
+		jdbc.update("delete from hub_pi_link where source_id = ? and golden_id = ?", link.sourceId(), link.goldenId());
+		history(action, link, reason);
 	}
 
-	private void history(String action, String sourceId, String goldenId, String result, String linkSource,
-			Double score, String reason) {
+	private void history(String action, Link link, String reason) {
 		jdbc.update("insert into hub_pi_link_history (action, source_id, golden_id, match_result, link_source, score, "
-				+ "reason) values (?, ?, ?, ?, ?, ?, ?)", action, sourceId, goldenId, result, linkSource, score, reason);
+				+ "eid_match, created_new_golden, reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", action, link.sourceId(),
+				link.goldenId(), link.matchResult().name(), link.linkSource(), link.score(), link.eidMatch(),
+				link.createdNewGolden(), reason);
+	}
+
+	Optional<Link> link(String sourceId, String goldenId) {
+		return links(sourceId, goldenId, null, null, 0, 1).stream().findFirst();
+	}
+
+	boolean isGolden(String goldenId) {
+		return !jdbc.queryForList("select 1 from hub_pi_link where golden_id = ? and match_result = 'MATCH' limit 1",
+				Integer.class, goldenId).isEmpty();
+	}
+
+	/** The reason tag of the latest merge that took links away from {@code goldenId}, if any. */
+	Optional<String> latestMergeFrom(String goldenId) {
+		return jdbc.queryForList("select reason from hub_pi_link_history where golden_id = ? and action = 'MERGE_OUT' "
+				+ "order by id desc limit 1", String.class, goldenId).stream().findFirst();
+	}
+
+	/** The links as they were before the merge tagged {@code reason}. */
+	List<Link> linksBefore(String reason) {
+		return jdbc.query("select source_id, golden_id, match_result, link_source, score, eid_match, created_new_golden "
+				+ "from hub_pi_link_history where action = 'MERGE_OUT' and reason = ? order by id",
+				(rs, i) -> new Link(rs.getString(1), rs.getString(2), MatchResult.valueOf(rs.getString(3)),
+						rs.getString(4), rs.getDouble(5), rs.getBoolean(6), rs.getBoolean(7), 0, 0), reason);
+	}
+
+	boolean unmerged(String reason) {
+		return !jdbc.queryForList("select 1 from hub_pi_link_history where action = 'UNMERGE' and reason = ? limit 1",
+				Integer.class, reason).isEmpty();
 	}
 
 	/** Links by the filters of {@code $mdm-query-links} (null = any), in a stable order. */
