@@ -33,7 +33,7 @@ final class AccessPolicy {
 	 * and integration engineers only.
 	 */
 	static final Set<String> STEWARD_OPERATIONS = Set.of(
-			"$mdm-query-links", "$mdm-update-link", "$mdm-merge-golden-resources", "$mdm-unmerge", "$merge");
+			"$mdm-query-links", "$mdm-update-link", "$mdm-merge-golden-resources", "$mdm-unmerge", "$merge", "$mdm-submit");
 
 	private final ResourceAccess resources;
 	private final AuthorizationProperties properties;

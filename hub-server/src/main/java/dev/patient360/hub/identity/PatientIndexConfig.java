@@ -10,6 +10,8 @@ import javax.sql.DataSource;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 
 import org.hl7.fhir.r4.model.Patient;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -54,9 +56,27 @@ class PatientIndexConfig {
 		return new GoldenRecordSearchExpansion(index);
 	}
 
+	@Bean(destroyMethod = "shutdown")
+	PatientIndexBatch patientIndexBatch(PatientIndex index, DaoRegistry daos, DataSource dataSource,
+			PlatformTransactionManager transactionManager, PatientIndexProperties properties) {
+		return new PatientIndexBatch(index, daos.getResourceDao(Patient.class), dataSource, transactionManager,
+				properties.batchSize());
+	}
+
+	/** An index switched on over existing data catches up by itself, in the background. */
+	@Bean
+	ApplicationListener<ApplicationReadyEvent> patientIndexCatchUp(PatientIndexBatch batch,
+			PatientIndexProperties properties) {
+		return event -> {
+			if (properties.enabled()) {
+				batch.submit();
+			}
+		};
+	}
+
 	@Bean
 	PatientIndexOperations patientIndexOperations(PatientIndex index, DaoRegistry daos,
-			PlatformTransactionManager transactionManager) {
-		return new PatientIndexOperations(index, daos.getResourceDao(Patient.class), transactionManager);
+			PlatformTransactionManager transactionManager, PatientIndexBatch batch) {
+		return new PatientIndexOperations(index, daos.getResourceDao(Patient.class), transactionManager, batch);
 	}
 }

@@ -45,10 +45,36 @@ class PatientIndexOperations implements HubOperationProvider {
 	private final IFhirResourceDao<Patient> patients;
 	private final TransactionTemplate transaction;
 
-	PatientIndexOperations(PatientIndex index, IFhirResourceDao<Patient> patients, PlatformTransactionManager tx) {
+	private final PatientIndexBatch batch;
+
+	PatientIndexOperations(PatientIndex index, IFhirResourceDao<Patient> patients, PlatformTransactionManager tx,
+			PatientIndexBatch batch) {
 		this.index = index;
+		this.batch = batch;
 		this.patients = patients;
 		this.transaction = new TransactionTemplate(tx);
+	}
+
+	/**
+	 * Links every Patient not yet in the index (HAPI MDM's batch operation name). POST starts a run
+	 * unless one is running; GET only reports. Both answer the run's progress.
+	 */
+	@Operation(name = "$mdm-submit", typeName = "Patient", idempotent = true)
+	public Parameters submit(ca.uhn.fhir.rest.api.server.RequestDetails request) {
+		PatientIndexBatch.Status s = request.getRequestType() == ca.uhn.fhir.rest.api.RequestTypeEnum.GET
+				? batch.status() : batch.submit();
+		Parameters answer = new Parameters();
+		answer.addParameter("state", new StringType(s.state()));
+		answer.addParameter("total", new DecimalType(s.total()));
+		answer.addParameter("processed", new DecimalType(s.processed()));
+		answer.addParameter("linked", new DecimalType(s.linked()));
+		if (s.started() != null) {
+			answer.addParameter("started", new org.hl7.fhir.r4.model.InstantType(java.util.Date.from(s.started())));
+		}
+		if (s.finished() != null) {
+			answer.addParameter("finished", new org.hl7.fhir.r4.model.InstantType(java.util.Date.from(s.finished())));
+		}
+		return answer;
 	}
 
 	/** HAPI MDM's merge of two golden records; answers the surviving golden Patient. */
