@@ -74,16 +74,19 @@ class PatientIndexBatch {
 	private void run() {
 		Instant started = status.get().started();
 		try {
+			// Up to the newest Patient at the start: golden records the run itself creates are not sources.
+			Long last = jdbc.queryForObject("select max(res_id) from hfj_resource where res_type = 'Patient'", Long.class);
+			long upTo = last == null ? -1 : last;
 			long total = jdbc.queryForObject("select count(*) from hfj_resource where res_type = 'Patient' "
-					+ "and res_deleted_at is null", Long.class);
+					+ "and res_deleted_at is null and res_id <= ?", Long.class, upTo);
 			status.set(new Status("RUNNING", total, 0, 0, started, null));
 			long after = -1;
 			long processed = 0;
 			long linked = 0;
 			while (true) {
 				List<Object[]> rows = jdbc.query("select res_id, fhir_id from hfj_resource where res_type = 'Patient' "
-						+ "and res_deleted_at is null and res_id > ? order by res_id limit ?",
-						(rs, i) -> new Object[] { rs.getLong(1), rs.getString(2) }, after, batchSize);
+						+ "and res_deleted_at is null and res_id > ? and res_id <= ? order by res_id limit ?",
+						(rs, i) -> new Object[] { rs.getLong(1), rs.getString(2) }, after, upTo, batchSize);
 				if (rows.isEmpty()) {
 					break;
 				}
@@ -105,10 +108,10 @@ class PatientIndexBatch {
 				});
 				processed += rows.size();
 				linked += newlyLinked == null ? 0 : newlyLinked;
-				status.set(new Status("RUNNING", Math.max(total, processed), processed, linked, started, null));
+				status.set(new Status("RUNNING", total, processed, linked, started, null));
 				log.info("patient index batch: {}/{} Patients processed, {} newly linked", processed, total, linked);
 			}
-			status.set(new Status("COMPLETED", Math.max(total, processed), processed, linked, started, Instant.now()));
+			status.set(new Status("COMPLETED", total, processed, linked, started, Instant.now()));
 			log.info("patient index batch: completed, {} Patients processed, {} newly linked", processed, linked);
 		}
 		catch (RuntimeException e) {
