@@ -81,6 +81,12 @@ final class AccessPolicy {
 							&& (principal.is(Party.ADMIN) || principal.is(Party.INTEGRATION_ENGINEER))
 							&& scopeGrants(principal, resourceType, Interaction.READ);
 				}
+				if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE && "$validate".equals(operationName)) {
+					// Checks the posted body only and reads nothing stored: open to whoever may write the type.
+					return resourceType != null && !AUDIT_EVENT.equals(resourceType)
+							&& (scopeGrants(principal, resourceType, Interaction.CREATE)
+									|| scopeGrants(principal, resourceType, Interaction.UPDATE));
+				}
 				return "$everything".equals(operationName) && "Patient".equals(resourceType)
 						&& mayAttempt(principal, RestOperationTypeEnum.READ, resourceType, null)
 						&& !principal.is(Party.EHR_SOURCE);
@@ -89,7 +95,7 @@ final class AccessPolicy {
 		}
 		Optional<Interaction> interaction = interactionOf(operation);
 		if (interaction.isEmpty() || resourceType == null) {
-			// System-wide search and history, $meta, $validate, GraphQL, …: nobody restricted.
+			// System-wide search and history, $meta, instance $validate, GraphQL, …: nobody restricted.
 			return false;
 		}
 		if (AUDIT_EVENT.equals(resourceType)) {
