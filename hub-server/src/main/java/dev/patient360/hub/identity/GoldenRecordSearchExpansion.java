@@ -12,6 +12,8 @@ import ca.uhn.fhir.jpa.searchparam.SearchParameterMap;
 import ca.uhn.fhir.model.api.IQueryParameterType;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.param.TokenParamModifier;
+import ca.uhn.fhir.rest.server.util.ICachedSearchDetails;
 
 import dev.patient360.hub.fhir.HubInterceptor;
 
@@ -32,15 +34,27 @@ class GoldenRecordSearchExpansion implements HubInterceptor {
 	}
 
 	@Hook(Pointcut.STORAGE_PRESEARCH_REGISTERED)
-	void expand(SearchParameterMap map) {
+	void expand(SearchParameterMap map, ICachedSearchDetails search) {
 		if (map.getEverythingMode() != null && map.get("_id") != null) {
 			expandEverything(map);
+		}
+		else if ("Patient".equals(search.getResourceType()) && map.get("_id") == null && !asksForGolden(map)) {
+			// A Patient search finds source records, as before the index: golden records only when
+			// asked for by id or by their tag.
+			map.add("_tag", new TokenParam(GoldenRecords.GOLDEN_TAG_SYSTEM, GoldenRecords.GOLDEN_TAG_CODE)
+					.setModifier(TokenParamModifier.NOT));
 		}
 		for (List<List<IQueryParameterType>> and : map.values()) {
 			for (List<IQueryParameterType> or : and) {
 				expandMdmReferences(or);
 			}
 		}
+	}
+
+	private static boolean asksForGolden(SearchParameterMap map) {
+		List<List<IQueryParameterType>> tags = map.get("_tag");
+		return tags != null && tags.stream().flatMap(List::stream).anyMatch(p -> p instanceof TokenParam t
+				&& GoldenRecords.GOLDEN_TAG_SYSTEM.equals(t.getSystem()));
 	}
 
 	private void expandEverything(SearchParameterMap map) {

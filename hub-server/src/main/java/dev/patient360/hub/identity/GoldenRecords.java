@@ -13,7 +13,6 @@ import dev.patient360.profiles.Canonicals;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.IdType;
-import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Patient;
 
 /**
@@ -87,16 +86,10 @@ class GoldenRecords {
 		golden.setAddress(first(ranked, Patient::hasAddress).map(p -> copyList(p.getAddress())).orElse(new ArrayList<>()));
 		golden.setTelecom(first(ranked, Patient::hasTelecom).map(p -> copyList(p.getTelecom())).orElse(new ArrayList<>()));
 		golden.setDeceased(first(ranked, Patient::hasDeceased).map(p -> p.getDeceased().copy()).orElse(null));
-		// Every source's identifiers, so the golden record is found by any of them.
-		List<Identifier> identifiers = new ArrayList<>();
-		for (Patient source : ranked) {
-			for (Identifier identifier : source.getIdentifier()) {
-				if (identifiers.stream().noneMatch(i -> i.equalsDeep(identifier))) {
-					identifiers.add(identifier.copy());
-				}
-			}
-		}
-		golden.setIdentifier(identifiers);
+		// No source identifiers: a source's conditional create/update by its identifier must keep
+		// matching exactly its own record. The golden record of a source is found with
+		// $mdm-query-links or a :mdm search.
+		golden.setIdentifier(new ArrayList<>());
 		golden.setActive(true);
 		golden.setLink(new ArrayList<>());
 		return golden;

@@ -98,6 +98,24 @@ class GoldenRecordEverythingIT extends HubIntegrationTest {
 		assertThat(viaGolden.getEntry()).hasSize(SOURCES.size() * 2);
 	}
 
+	@Test
+	void patientSearchesFindSourceRecordsAndGoldenRecordsOnlyWhenAskedFor() {
+		Person person = person("Searchtest", "Ölaf", "1959-05-05");
+		Bundle byName = client().search().forResource(Patient.class).where(Patient.FAMILY.matchesExactly().value("Searchtest"))
+				.returnBundle(Bundle.class).execute();
+		assertThat(byName.getEntry()).hasSize(SOURCES.size());
+		Bundle golden = client().search().forResource(Patient.class).where(Patient.FAMILY.matchesExactly().value("Searchtest"))
+				.withTag(GoldenRecords.GOLDEN_TAG_SYSTEM, GoldenRecords.GOLDEN_TAG_CODE).returnBundle(Bundle.class).execute();
+		assertThat(golden.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.containsExactly(person.golden);
+		// A source's conditional upsert by its own identifier still finds exactly its own record.
+		Bundle byIdentifier = client().search().forResource(Patient.class)
+				.where(Patient.IDENTIFIER.exactly().systemAndCode("https://clinic-a.example/mrn", "Searchtest-clinic-a"))
+				.returnBundle(Bundle.class).execute();
+		assertThat(byIdentifier.getEntry()).extracting(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.containsExactly(person.sources.get(0));
+	}
+
 	record Person(String golden, List<String> sources, List<String> data) {
 	}
 
