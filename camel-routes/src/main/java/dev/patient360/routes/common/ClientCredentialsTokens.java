@@ -14,6 +14,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,6 +34,7 @@ public class ClientCredentialsTokens {
 	private final Clock clock;
 	private volatile Cached cached;
 
+	@Autowired
 	ClientCredentialsTokens(HubClientProperties props) {
 		this(props, Clock.systemUTC());
 	}
