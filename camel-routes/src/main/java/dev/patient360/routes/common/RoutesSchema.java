@@ -24,7 +24,7 @@ public final class RoutesSchema {
 		  next_attempt_at timestamptz not null default now(),
 		  processed_at timestamptz,
 		  last_error text,
-		  unique (sender, control_id))
+		  unique (sender, control_id, sha256))
 		""",
 		"create index if not exists hl7v2_inbox_pending on hl7v2_inbox (patient_key, id) where status = 'PENDING'",
 		"""

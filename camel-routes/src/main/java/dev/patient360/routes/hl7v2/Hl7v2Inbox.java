@@ -25,13 +25,16 @@ class Hl7v2Inbox {
 	}
 
 	/**
-	 * Commits the message (autocommit: durable when this returns). A resend of the same sender and
-	 * MSH-10 changes nothing and returns false.
+	 * Commits the message (autocommit: durable when this returns). A resend (same sender, MSH-10
+	 * and content) changes nothing and returns false. The content is part of the key because
+	 * senders do reuse MSH-10 for different messages (test systems, counters reset after an
+	 * upgrade); dropping those would lose data, while applying a byte-identical resend again is
+	 * exactly what the key prevents.
 	 */
 	boolean store(Hl7v2Frame frame, String patientKey, String status) {
 		return jdbc.sql("""
 				insert into hl7v2_inbox (sender, control_id, message_type, patient_key, sha256, raw, status)
-				values (?, ?, ?, ?, ?, ?, ?) on conflict (sender, control_id) do nothing""")
+				values (?, ?, ?, ?, ?, ?, ?) on conflict (sender, control_id, sha256) do nothing""")
 				.params(frame.sender(), frame.controlId(), frame.messageType(), patientKey, frame.sha256(),
 						frame.text().getBytes(StandardCharsets.UTF_8), status)
 				.update() == 1;
@@ -58,9 +61,10 @@ class Hl7v2Inbox {
 		jdbc.sql("update hl7v2_inbox set status = 'DONE', processed_at = now(), last_error = null where id = ?").param(id).update();
 	}
 
-	void retryLater(long id, Duration wait, String errorCode) {
+	/** {@code error} is one of ours (code and HTTP status), never message content. */
+	void retryLater(long id, Duration wait, String error) {
 		jdbc.sql("update hl7v2_inbox set attempts = attempts + 1, next_attempt_at = ?, last_error = ? where id = ?")
-				.params(Timestamp.from(Instant.now().plus(wait)), errorCode, id).update();
+				.params(Timestamp.from(Instant.now().plus(wait)), error, id).update();
 	}
 
 	/** Moves a message to the dead letters in one transaction with its inbox status. */

@@ -100,7 +100,8 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 		}
 		catch (HubClient.HubUnavailableException | java.io.IOException e) {
 			long seconds = Math.min(props.maxBackoff().toSeconds(), 1L << Math.min(p.attempts(), 20));
-			inbox.retryLater(p.id(), Duration.ofSeconds(seconds), "HUB-4020");
+			inbox.retryLater(p.id(), Duration.ofSeconds(seconds),
+					e instanceof HubClient.HubUnavailableException ? e.getMessage() : "HUB-4020 " + e.getClass().getSimpleName());
 			outcome(p, "retry");
 		}
 		catch (InterruptedException e) {

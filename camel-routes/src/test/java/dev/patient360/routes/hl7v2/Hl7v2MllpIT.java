@@ -127,9 +127,10 @@ class Hl7v2MllpIT {
 		assertThat(search("Appointment?_summary=count").getTotal()).isPositive();
 		assertThat(search("Encounter?_summary=count").getTotal()).isPositive();
 		assertThat(search("Provenance?_summary=count").getTotal()).isPositive();
-		List<String> dead = jdbc.sql("select message_type || ' ' || error_code from dead_letter").query(String.class).list();
+		assertThat(jdbc.sql("select message_type || ' ' || error_code from dead_letter").query(String.class).list())
+				.as("every supported sample message maps and the hub accepts it").isEmpty();
 		assertThat(jdbc.sql("select count(*) from hl7v2_inbox where status = 'DONE'").query(Long.class).single())
-				.as("dead letters: %s", dead).isPositive();
+				.isGreaterThanOrEqualTo(40);
 	}
 
 	@Test
