@@ -16,7 +16,9 @@ import dev.patient360.routes.hl7v2.mapping.Hl7v2ToFhirMessageMapper;
 import dev.patient360.routes.testsupport.HubProcess;
 import dev.patient360.routes.testsupport.MllpClient;
 import dev.patient360.routes.testsupport.TestDatabases;
+import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Patient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -183,6 +185,60 @@ class Hl7v2MllpIT {
 		Patient p = (Patient) search("Patient?identifier=LATIN1PAT").getEntryFirstRep().getResource();
 		assertThat(p.getNameFirstRep().getFamily()).isEqualTo("Müller");
 		assertThat(p.getNameFirstRep().getGivenAsSingleString()).isEqualTo("Jürgen");
+	}
+
+	private void sendAll(String... messages) throws Exception {
+		try (MllpClient client = new MllpClient(MLLP_PORT)) {
+			for (String m : messages) {
+				assertThat(MllpClient.msa(client.send(m))[0]).isEqualTo("AA");
+			}
+		}
+	}
+
+	private <T extends org.hl7.fhir.r4.model.Resource> T awaitOne(String query, Class<T> type,
+			java.util.function.Predicate<T> condition) {
+		return await().atMost(Duration.ofMinutes(1)).until(() -> {
+			Bundle b = search(query);
+			return b.getEntry().size() == 1 ? type.cast(b.getEntryFirstRep().getResource()) : null;
+		}, r -> r != null && condition.test(r));
+	}
+
+	@Test
+	void cancelAdmitAfterTheRegistrationCancelsThatEncounter() throws Exception {
+		String a04 = withControlId(er7(MESSAGES.resolve("ADT-A04-01.hl7")), "SCN-A11-1");
+		String a11 = withControlId(er7(MESSAGES.resolve("ADT-A11-01.hl7")), "SCN-A11-2");
+		sendAll(a04.replace("PATID1234", "PATSCNA11").replace("40007716", "VSCNA11"),
+				a11.replace("PATID1234", "PATSCNA11").replace("40007716", "VSCNA11"));
+		Encounter e = awaitOne("Encounter?identifier=VSCNA11", Encounter.class,
+				x -> x.getStatus() == Encounter.EncounterStatus.CANCELLED);
+		assertThat(e.getSubject().getReference()).startsWith("Patient/");
+	}
+
+	@Test
+	void bookedAppointmentIsCancelledByS15AndAnotherIsMarkedNoShowByS26() throws Exception {
+		String s12 = er7(MESSAGES.resolve("SIU-S12-01.hl7"));
+		sendAll(withControlId(s12, "SCN-S15-1").replace("36996", "APPTS15"),
+				withControlId(er7(MESSAGES.resolve("SIU-S15-01.hl7")), "SCN-S15-2").replace("36996", "APPTS15"),
+				withControlId(s12, "SCN-S26-1").replace("36996", "APPTS26"),
+				withControlId(er7(MESSAGES.resolve("SIU-S26-01.hl7")), "SCN-S26-2").replace("36996", "APPTS26"));
+		awaitOne("Appointment?identifier=APPTS15", Appointment.class, a -> a.getStatus() == Appointment.AppointmentStatus.CANCELLED);
+		Appointment noShow = awaitOne("Appointment?identifier=APPTS26", Appointment.class,
+				a -> a.getStatus() == Appointment.AppointmentStatus.NOSHOW);
+		assertThat(noShow.getParticipant()).anyMatch(p -> p.getActor().getReference() != null
+				&& p.getActor().getReference().startsWith("Patient/"));
+	}
+
+	@Test
+	void mergeLinksThePriorPatientToTheSurvivorBothWays() throws Exception {
+		sendAll(withControlId(er7(MESSAGES.resolve("ADT-A40-01.hl7")), "SCN-A40-1")
+				.replace("12345^^^BCBS", "SURVIVOR40^^^BCBS").replace("56789^^^BCBS", "PRIOR40^^^BCBS"));
+		Patient prior = awaitOne("Patient?identifier=PRIOR40", Patient.class, p -> p.hasLink());
+		Patient survivor = awaitOne("Patient?identifier=SURVIVOR40", Patient.class, p -> p.hasLink());
+		assertThat(prior.getActive()).isFalse();
+		assertThat(prior.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACEDBY);
+		assertThat(prior.getLinkFirstRep().getOther().getReferenceElement().getIdPart()).isEqualTo(survivor.getIdElement().getIdPart());
+		assertThat(survivor.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACES);
+		assertThat(survivor.getLinkFirstRep().getOther().getReferenceElement().getIdPart()).isEqualTo(prior.getIdElement().getIdPart());
 	}
 
 	private Bundle search(String query) throws Exception {
