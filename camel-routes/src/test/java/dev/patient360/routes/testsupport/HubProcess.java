@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The real hub for camel-routes ITs: {@code ../hub-server/target/hub-server.jar} (built earlier in
  * the same reactor) as a child process, with security disabled, on a fresh database. Output goes to
- * {@code target/hub-child.log}.
+ * {@code target/hub-child-<port>.log}.
  */
 public final class HubProcess implements AutoCloseable {
 
@@ -30,6 +30,11 @@ public final class HubProcess implements AutoCloseable {
 	}
 
 	public static HubProcess start() throws IOException {
+		return start(Map.of("HUB_SECURITY", "disabled"));
+	}
+
+	/** @param settings HUB_* variables for the child, e.g. {@code HUB_OIDC_ISSUER} for a secured hub */
+	public static HubProcess start(Map<String, String> settings) throws IOException {
 		Path jar = Path.of("../hub-server/target/hub-server.jar");
 		if (!Files.exists(jar)) {
 			throw new IllegalStateException("build hub-server first: ./mvnw -B -o -pl camel-routes -am verify");
@@ -40,11 +45,11 @@ public final class HubProcess implements AutoCloseable {
 				"-Xmx1g", "-XX:+UseParallelGC", "-jar", jar.toString());
 		ProcessBuilder pb = new ProcessBuilder(cmd)
 				.redirectErrorStream(true)
-				.redirectOutput(Path.of("target/hub-child.log").toFile());
+				.redirectOutput(Path.of("target/hub-child-" + port + ".log").toFile());
 		Map<String, String> env = pb.environment();
 		env.put("HUB_PORT", String.valueOf(port));
-		env.put("HUB_SECURITY", "disabled");
-		env.put("HUB_DATA_DIR", "target/hub-child-data");
+		env.putAll(settings);
+		env.put("HUB_DATA_DIR", "target/hub-child-data-" + port);
 		if (db.url() != null) {
 			env.put("HUB_DB_URL", db.url());
 			env.put("HUB_DB_USER", db.user());
@@ -53,7 +58,7 @@ public final class HubProcess implements AutoCloseable {
 		HttpClient http = HttpClient.newHttpClient();
 		await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> {
 			if (!hub.process.isAlive()) {
-				throw new IllegalStateException("hub child exited, see target/hub-child.log");
+				throw new IllegalStateException("hub child exited, see target/hub-child-*.log");
 			}
 			try {
 				return http.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/metadata?_summary=true")).build(),
