@@ -69,6 +69,12 @@ final class AccessPolicy {
 				// Each entry and each resource of a page is decided on its own.
 				return true;
 			case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE:
+				if (operation == RestOperationTypeEnum.EXTENDED_OPERATION_TYPE && "$validate".equals(operationName)) {
+					// Checks the posted body only and reads nothing stored: open to whoever may write the type.
+					return resourceType != null && !AUDIT_EVENT.equals(resourceType)
+							&& (scopeGrants(principal, resourceType, Interaction.CREATE)
+									|| scopeGrants(principal, resourceType, Interaction.UPDATE));
+				}
 				return "$everything".equals(operationName) && "Patient".equals(resourceType)
 						&& mayAttempt(principal, RestOperationTypeEnum.READ, resourceType, null)
 						&& !principal.is(Party.EHR_SOURCE);
@@ -77,7 +83,7 @@ final class AccessPolicy {
 		}
 		Optional<Interaction> interaction = interactionOf(operation);
 		if (interaction.isEmpty() || resourceType == null) {
-			// System-wide search and history, $meta, $validate, GraphQL, …: nobody restricted.
+			// System-wide search and history, $meta, instance $validate, GraphQL, …: nobody restricted.
 			return false;
 		}
 		if (AUDIT_EVENT.equals(resourceType)) {

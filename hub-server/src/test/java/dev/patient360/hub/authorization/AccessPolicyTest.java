@@ -66,6 +66,18 @@ class AccessPolicyTest {
 	}
 
 	@Test
+	void typeLevelValidateIsOpenToWhoeverMayWriteTheTypeAndNothingElseIs() {
+		HubPrincipal ehr = principal(Party.EHR_SOURCE, "system/Patient.cu", null, null, "demo-ehr");
+		HubPrincipal clinic = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-a", null, null);
+
+		assertThat(policy.mayAttempt(ehr, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$validate")).isTrue();
+		assertThat(policy.mayAttempt(ehr, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Observation", "$validate")).isFalse();
+		assertThat(policy.mayAttempt(clinic, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$validate")).isFalse();
+		assertThat(policy.mayAttempt(ehr, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$validate")).isFalse();
+		assertThat(policy.mayAttempt(ehr, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$meta")).isFalse();
+	}
+
+	@Test
 	void patientsInAClinicsCareAreVisibleWithoutConsentOnlyWhenThatIsSwitchedOnAndNotDenied() {
 		HubPrincipal clinicB = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-b", null, null);
 		Consent denyToClinicB = consent(new Consent.ProvisionComponent().setType(Consent.ConsentProvisionType.DENY)
@@ -207,7 +219,8 @@ class AccessPolicyTest {
 
 		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.SEARCH_SYSTEM, null, null)).isFalse();
 		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.HISTORY_SYSTEM, null, null)).isFalse();
-		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$validate")).isFalse();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$meta")).isFalse();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$validate")).isFalse();
 		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$everything")).isTrue();
 		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.METADATA, null, null)).isTrue();
 	}

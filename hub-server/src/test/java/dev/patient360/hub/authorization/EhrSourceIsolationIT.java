@@ -96,6 +96,18 @@ class EhrSourceIsolationIT extends AuthorizationFixtureIT {
 		return b.getMeta().getVersionId();
 	}
 
+	@Test
+	void validateChecksABodyForWhoeverMayWriteTheTypeAndForNobodyElse() {
+		HttpResponse<String> valid = as("demo-ehr", "POST", "/Observation/$validate", ownObservation(),
+				"Accept", "application/fhir+json");
+		assertThat(valid.statusCode()).as(valid.body()).isEqualTo(200);
+		assertThat(valid.body()).contains("OperationOutcome");
+
+		HttpResponse<String> refused = as("demo-clinic", "POST", "/Observation/$validate", ownObservation(),
+				"Accept", "application/fhir+json");
+		assertThat(refused.statusCode()).isEqualTo(403);
+	}
+
 	private static String ownObservation() {
 		return "{\"resourceType\":\"Observation\",\"meta\":{\"tag\":[{\"system\":\""
 				+ ResourceAccess.SOURCE_SYSTEM_TAG + "\",\"code\":\"demo-ehr\"}]},\"status\":\"final\","
