@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * A real PostgreSQL 15 from the binaries on the classpath, data kept under {@code ROUTES_DATA_DIR}.
  *
  * <p>A deliberate, smaller duplicate of hub-server's {@code db.EmbeddedPostgresServer}: sharing it
- * would need a new module for about 60 lines, and the connector app needs less (no tuning for a
- * write-heavy HAPI schema, no orphan handling beyond PostgreSQL's own lock check).
+ * would need a new module for about 80 lines, and the connector app needs less (no tuning for a
+ * write-heavy HAPI schema).
  */
 final class EmbeddedRoutesPostgres implements AutoCloseable {
 
@@ -32,6 +32,7 @@ final class EmbeddedRoutesPostgres implements AutoCloseable {
 	void start() {
 		try {
 			Files.createDirectories(dataDir);
+			stopOrphan();
 			postgres = EmbeddedPostgres.builder()
 					.setDataDirectory(dataDir)
 					.setCleanDataDirectory(false)
@@ -54,6 +55,28 @@ final class EmbeddedRoutesPostgres implements AutoCloseable {
 		catch (IOException | SQLException e) {
 			throw new IllegalStateException("HUB-4001 could not start the embedded PostgreSQL in " + dataDir, e);
 		}
+	}
+
+	/**
+	 * A connector killed with SIGKILL leaves its PostgreSQL running on the data directory; it is
+	 * stopped (smart shutdown: nothing committed is lost) so this start can take the directory over.
+	 */
+	private void stopOrphan() throws IOException {
+		Path pidFile = dataDir.resolve("postmaster.pid");
+		if (!Files.exists(pidFile)) {
+			return;
+		}
+		String firstLine = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+		if (!firstLine.matches("\\d+")) {
+			return;
+		}
+		ProcessHandle.of(Long.parseLong(firstLine))
+				.filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+				.ifPresent(orphan -> {
+					log.warn("Stopping the embedded PostgreSQL (pid {}) left running by a previous connector app", orphan.pid());
+					orphan.destroy();
+					orphan.onExit().orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+				});
 	}
 
 	String jdbcUrl() {

@@ -57,6 +57,12 @@ class Hl7v2Inbox {
 				.list();
 	}
 
+	/** Status of a stored message (PENDING, DONE, DEAD, IGNORED), or null when it is not stored. */
+	String status(Hl7v2Frame frame) {
+		return jdbc.sql("select status from hl7v2_inbox where sender = ? and control_id = ? and sha256 = ?")
+				.params(frame.sender(), frame.controlId(), frame.sha256()).query(String.class).optional().orElse(null);
+	}
+
 	void done(long id) {
 		jdbc.sql("update hl7v2_inbox set status = 'DONE', processed_at = now(), last_error = null where id = ?").param(id).update();
 	}

@@ -31,6 +31,14 @@ class Hl7v2MllpListener {
 	}
 
 	String receive(byte[] raw) {
+		return receive(raw, false);
+	}
+
+	/**
+	 * @param afterCommit answer AA only once the hub committed the message (a dead-lettered message
+	 *     gets AR, one still pending after {@code afterCommitTimeout} AE); else AA once it is in the inbox
+	 */
+	String receive(byte[] raw, boolean afterCommit) {
 		Hl7v2Frame frame = Hl7v2Frame.decode(raw);
 		if (!frame.hasMsh() || frame.controlId().isBlank()) {
 			return answer(frame, Hl7v2Acks.Code.REJECT, "100", "HUB-4003 no MSH segment with MSH-10 message control id");
@@ -54,12 +62,39 @@ class Hl7v2MllpListener {
 			if (!isNew) {
 				meters.counter("hl7v2.messages.duplicate", "type", frame.messageType()).increment();
 			}
+			if (afterCommit && supported) {
+				return awaitApplied(frame);
+			}
 			return answer(frame, Hl7v2Acks.Code.ACCEPT, null, null);
 		}
 		catch (DataAccessException e) {
 			log.warn("HUB-4006 inbox unavailable, answering AE: {}", e.getClass().getSimpleName());
 			return answer(frame, Hl7v2Acks.Code.ERROR, "207", "HUB-4006 inbox unavailable, resend later");
 		}
+	}
+
+	/** Polls the inbox row: the processor, not this thread, applies the message, so ordering holds. */
+	private String awaitApplied(Hl7v2Frame frame) {
+		long deadline = System.nanoTime() + props.afterCommitTimeout().toNanos();
+		try {
+			while (System.nanoTime() < deadline) {
+				String status = inbox.status(frame);
+				if ("DONE".equals(status)) {
+					return answer(frame, Hl7v2Acks.Code.ACCEPT, null, null);
+				}
+				if ("DEAD".equals(status)) {
+					return answer(frame, Hl7v2Acks.Code.REJECT, "207", "HUB-4009 message could not be applied (dead letter)");
+				}
+				Thread.sleep(50);
+			}
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+		}
+		catch (DataAccessException e) {
+			log.warn("HUB-4006 inbox unavailable while waiting for the hub: {}", e.getClass().getSimpleName());
+		}
+		return answer(frame, Hl7v2Acks.Code.ERROR, "207", "HUB-4008 hub has not committed the message yet, resend later");
 	}
 
 	private String answer(Hl7v2Frame frame, Hl7v2Acks.Code code, String errCode, String text) {

@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 class Hl7v2MllpRoute extends RouteBuilder {
 
 	static final String ROUTE_ID = "hl7v2-mllp-inbox";
+	static final String AFTER_COMMIT_ROUTE_ID = "hl7v2-mllp-after-commit";
 
 	private final Hl7v2Properties props;
 	private final Hl7v2MllpListener listener;
@@ -29,13 +30,20 @@ class Hl7v2MllpRoute extends RouteBuilder {
 
 	@Override
 	public void configure() {
+		listen(ROUTE_ID, props.port(), false);
+		if (props.afterCommitPort() > 0) {
+			listen(AFTER_COMMIT_ROUTE_ID, props.afterCommitPort(), true);
+		}
+	}
+
+	private void listen(String routeId, int port, boolean afterCommit) {
 		fromF("mllp://%s:%d?autoAck=false&hl7Headers=false&validatePayload=false&stringPayload=false"
-				+ "&requireEndOfData=false&maxConcurrentConsumers=64", props.host(), props.port())
-				.routeId(ROUTE_ID)
+				+ "&requireEndOfData=false&maxConcurrentConsumers=64", props.host(), port)
+				.routeId(routeId)
 				.routeConfigurationId(ConnectorRouteConfiguration.ID)
 				.process(exchange -> {
 					byte[] raw = exchange.getMessage().getBody(byte[].class);
-					String ack = listener.receive(raw == null ? new byte[0] : raw);
+					String ack = listener.receive(raw == null ? new byte[0] : raw, afterCommit);
 					exchange.setProperty(MllpConstants.MLLP_ACKNOWLEDGEMENT, ack.getBytes(StandardCharsets.UTF_8));
 				});
 	}

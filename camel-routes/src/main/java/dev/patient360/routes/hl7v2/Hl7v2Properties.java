@@ -24,6 +24,11 @@ import org.springframework.validation.annotation.Validated;
  * @param pollPeriod how often the processor looks for pending inbox messages ({@code ROUTES_HL7V2_POLL_PERIOD})
  * @param workers how many patients' messages are sent to the hub in parallel ({@code ROUTES_HL7V2_WORKERS})
  * @param maxBackoff longest wait between retries of a message the hub could not take ({@code ROUTES_HL7V2_MAX_BACKOFF})
+ * @param afterCommitPort a second MLLP listener in after-commit mode, 0 = none
+ *     ({@code ROUTES_MLLP_AFTER_COMMIT_PORT}): it answers AA only once the hub has committed the
+ *     message's transaction
+ * @param afterCommitTimeout how long that listener waits for the hub before answering AE
+ *     ({@code ROUTES_HL7V2_AFTER_COMMIT_TIMEOUT}); the sender's resend then waits again
  */
 @Validated
 @ConfigurationProperties("routes.hl7v2")
@@ -35,7 +40,9 @@ public record Hl7v2Properties(
 		@NotNull @DefaultValue("reject") Unsupported unsupported,
 		@NotNull @DefaultValue("200ms") Duration pollPeriod,
 		@Min(1) @Max(64) @DefaultValue("4") int workers,
-		@NotNull @DefaultValue("5m") Duration maxBackoff) {
+		@NotNull @DefaultValue("5m") Duration maxBackoff,
+		@Min(0) @Max(65535) @DefaultValue("0") int afterCommitPort,
+		@NotNull @DefaultValue("30s") Duration afterCommitTimeout) {
 
 	public enum Unsupported { REJECT, STORE }
 }

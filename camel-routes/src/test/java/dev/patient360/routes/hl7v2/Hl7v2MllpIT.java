@@ -41,6 +41,7 @@ class Hl7v2MllpIT {
 	private static final Path MESSAGES = Path.of("../../shared/data/hl7v2/msft-fhir-converter/messages");
 	private static final Path EDGE_CASES = Path.of("../../shared/data/bad-input/hl7v2-edge-cases");
 	private static final int MLLP_PORT = HubProcess.freePort();
+	private static final int AFTER_COMMIT_PORT = HubProcess.freePort();
 	private static HubProcess hub;
 
 	@Autowired
@@ -54,6 +55,7 @@ class Hl7v2MllpIT {
 		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.port", () -> MLLP_PORT);
+		registry.add("routes.hl7v2.after-commit-port", () -> AFTER_COMMIT_PORT);
 		registry.add("routes.hl7v2.source-system", () -> "demo-ehr");
 		registry.add("routes.heartbeat-period", () -> "1h");
 		if (db.url() != null) {
@@ -201,6 +203,21 @@ class Hl7v2MllpIT {
 			Bundle b = search(query);
 			return b.getEntry().size() == 1 ? type.cast(b.getEntryFirstRep().getResource()) : null;
 		}, r -> r != null && condition.test(r));
+	}
+
+	@Test
+	void afterCommitListenerAnswersOnlyOnceTheHubHoldsTheResourceAndRejectsWhatCannotBeApplied() throws Exception {
+		String message = withControlId(er7(MESSAGES.resolve("ADT-A28-01.hl7")), "AFTER-COMMIT-1").replace("PATID1234", "PATAFTERCOMMIT");
+		String poison = "MSH|^~\\&|AC|CLINIC|HUB|HUB|20260101120000+0100||ADT^A28^ADT_A05|AFTER-COMMIT-POISON|P|2.5.1\r"
+				+ "EVN|A28|20260101120000\rPID|1||||Nobody^Nemo||19700101|M\r";
+		try (MllpClient client = new MllpClient(AFTER_COMMIT_PORT)) {
+			assertThat(MllpClient.msa(client.send(message))).containsExactly("AA", "AFTER-COMMIT-1");
+			// No waiting: the AA itself says the hub has it.
+			assertThat(search("Patient?identifier=PATAFTERCOMMIT").getEntry()).hasSize(1);
+			String ack = client.send(poison);
+			assertThat(MllpClient.msa(ack)).containsExactly("AR", "AFTER-COMMIT-POISON");
+			assertThat(ack).contains("HUB-4009");
+		}
 	}
 
 	@Test
