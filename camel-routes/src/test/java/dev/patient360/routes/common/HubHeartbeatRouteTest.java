@@ -61,6 +61,9 @@ class HubHeartbeatRouteTest {
 	@DynamicPropertySource
 	static void hubUrl(DynamicPropertyRegistry registry) {
 		registry.add("routes.hub-url", () -> "http://127.0.0.1:" + HUB_PORT + "/fhir");
+		// This test is about the heartbeat alone; the app's own database is a throwaway one.
+		registry.add("routes.hl7v2.enabled", () -> "false");
+		registry.add("routes.db.data-dir", () -> "target/heartbeat-test-db-" + System.nanoTime());
 	}
 
 	@BeforeEach

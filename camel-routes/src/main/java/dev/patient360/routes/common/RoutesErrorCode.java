@@ -1,0 +1,61 @@
+package dev.patient360.routes.common;
+
+/**
+ * Stable error codes of the connector app (range HUB-4000..HUB-4099), as they appear in ACK ERR
+ * segments, dead letters, API answers and logs. The code stays, the text may change.
+ * {@code RoutesErrorCodeTest} checks that every code used in the sources is listed here.
+ */
+public enum RoutesErrorCode {
+	/** The embedded PostgreSQL of the connector app could not start. */
+	EMBEDDED_DB_START("HUB-4001"),
+	/** The token endpoint refused the client credentials or did not answer with a token. */
+	TOKEN_REQUEST_FAILED("HUB-4002"),
+	/** An MLLP frame without an MSH segment or MSH-10: AR. */
+	HL7V2_NO_MSH("HUB-4003"),
+	/** An MLLP frame that is not parseable ER7: AR (or a dead letter when found later). */
+	HL7V2_UNPARSEABLE("HUB-4004"),
+	/** A message type without a mapping, refused by configuration: AR. */
+	HL7V2_UNSUPPORTED_TYPE("HUB-4005"),
+	/** The inbox database is unavailable: AE, the sender resends. */
+	HL7V2_INBOX_UNAVAILABLE("HUB-4006"),
+	/** The inbox processor could not read or process pending messages; it tries again next poll. */
+	HL7V2_PROCESSING_FAILED("HUB-4007"),
+	/** After-commit listener: the hub has not committed the message in time: AE. */
+	HL7V2_NOT_YET_COMMITTED("HUB-4008"),
+	/** After-commit listener: the message became a dead letter: AR. */
+	HL7V2_NOT_APPLIED("HUB-4009"),
+	/** Mapping: no mapping for the message type. */
+	MAPPING_UNSUPPORTED_TYPE("HUB-4010"),
+	/** Mapping: the message structure could not be read. */
+	MAPPING_STRUCTURE("HUB-4011"),
+	/** Mapping: no PID or no PID-3 patient identifier. */
+	MAPPING_NO_PATIENT_ID("HUB-4012"),
+	/** Mapping: SIU without SCH-1/SCH-2 appointment id. */
+	MAPPING_NO_APPOINTMENT_ID("HUB-4013"),
+	/** Mapping: DFT without FT1, or FT1 without FT1-7 transaction code. */
+	MAPPING_NO_CHARGE("HUB-4014"),
+	/** Mapping: A40 without MRG-1. */
+	MAPPING_NO_PRIOR_PATIENT("HUB-4015"),
+	/** Mapping: a resource without a source identifier to upsert by. */
+	MAPPING_NO_KEY("HUB-4016"),
+	/** No source-system code: neither configured nor in the token's {@code source_system} claim. */
+	NO_SOURCE_SYSTEM("HUB-4017"),
+	/** The hub is unavailable (5xx, 429, 408, network): retried with backoff. */
+	HUB_UNAVAILABLE("HUB-4020"),
+	/** The hub refused the transaction (4xx): dead letter. */
+	HUB_REJECTED("HUB-4021"),
+	/** Dead-letter API: the letter is not OPEN any more. */
+	DEAD_LETTER_NOT_OPEN("HUB-4030"),
+	/** Dead-letter API: the letter has no inbox to retry from. */
+	DEAD_LETTER_NOT_RETRYABLE("HUB-4031");
+
+	private final String code;
+
+	RoutesErrorCode(String code) {
+		this.code = code;
+	}
+
+	public String code() {
+		return code;
+	}
+}

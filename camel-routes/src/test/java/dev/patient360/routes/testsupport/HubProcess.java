@@ -1,0 +1,100 @@
+package dev.patient360.routes.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The real hub for camel-routes ITs: {@code ../hub-server/target/hub-server.jar} (built earlier in
+ * the same reactor) as a child process, with security disabled, on a fresh database. Output goes to
+ * {@code target/hub-child-<port>.log}.
+ */
+public final class HubProcess implements AutoCloseable {
+
+	private final Process process;
+	private final int port;
+
+	private HubProcess(Process process, int port) {
+		this.process = process;
+		this.port = port;
+	}
+
+	public static HubProcess start() throws IOException {
+		return start(Map.of("HUB_SECURITY", "disabled"));
+	}
+
+	/** @param settings HUB_* variables for the child, e.g. {@code HUB_OIDC_ISSUER} for a secured hub */
+	public static HubProcess start(Map<String, String> settings) throws IOException {
+		Path jar = Path.of("../hub-server/target/hub-server.jar");
+		if (!Files.exists(jar)) {
+			throw new IllegalStateException("build hub-server first: ./mvnw -B -o -pl camel-routes -am verify");
+		}
+		int port = freePort();
+		TestDatabases.Db db = TestDatabases.fresh("hubchild");
+		List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				"-Xmx1g", "-XX:+UseParallelGC", "-jar", jar.toString());
+		ProcessBuilder pb = new ProcessBuilder(cmd)
+				.redirectErrorStream(true)
+				.redirectOutput(Path.of("target/hub-child-" + port + ".log").toFile());
+		Map<String, String> env = pb.environment();
+		env.put("HUB_PORT", String.valueOf(port));
+		env.putAll(settings);
+		env.put("HUB_DATA_DIR", "target/hub-child-data-" + port);
+		if (db.url() != null) {
+			env.put("HUB_DB_URL", db.url());
+			env.put("HUB_DB_USER", db.user());
+		}
+		HubProcess hub = new HubProcess(pb.start(), port);
+		HttpClient http = HttpClient.newHttpClient();
+		await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+			if (!hub.process.isAlive()) {
+				throw new IllegalStateException("hub child exited, see target/hub-child-*.log");
+			}
+			try {
+				return http.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/metadata?_summary=true")).build(),
+						HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+			}
+			catch (IOException e) {
+				return false;
+			}
+		});
+		return hub;
+	}
+
+	public String fhirBase() {
+		return "http://127.0.0.1:" + port + "/fhir";
+	}
+
+	public static int freePort() {
+		try (ServerSocket s = new ServerSocket(0)) {
+			return s.getLocalPort();
+		}
+		catch (IOException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	@Override
+	public void close() {
+		process.destroy();
+		try {
+			if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+			}
+		}
+		catch (InterruptedException e) {
+			process.destroyForcibly();
+			Thread.currentThread().interrupt();
+		}
+	}
+}
