@@ -50,7 +50,9 @@ public enum HubErrorCode {
 	/** A patient index operation named a Patient the index does not know (404). */
 	PATIENT_INDEX_UNKNOWN("HUB-3002"),
 	/** A merge or link change that would break the index's invariants (422). */
-	PATIENT_INDEX_REFUSED("HUB-3003");
+	PATIENT_INDEX_REFUSED("HUB-3003"),
+	/** A journey stage could not be recomputed after a committed write; the next relevant write retries. */
+	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000");
 
 	private final String code;
 

@@ -1,0 +1,7 @@
+/**
+ * The engagement engine: journey stages derived by {@link dev.patient360.hub.engagement.JourneyStageRules}
+ * from a person's clinical record and written to the Patient's {@code engagement-journey-stage}
+ * extension after the clinical write commits (docs/engagement.md). New rules go into the pure rules
+ * class with a row in its table test; collecting facts is {@code JourneyFactsCollector}'s job.
+ */
+package dev.patient360.hub.engagement;

@@ -1,0 +1,112 @@
+package dev.patient360.hub.engagement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Date;
+import java.util.List;
+import java.util.UUID;
+
+import dev.patient360.hub.testsupport.HubIntegrationTest;
+import dev.patient360.profiles.Codes.JourneyStage;
+import dev.patient360.profiles.Codes.StageSource;
+import dev.patient360.profiles.PatientEngagement;
+import org.hl7.fhir.r4.model.Appointment;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.MedicationRequest;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.junit.jupiter.api.Test;
+
+class JourneyStageIT extends HubIntegrationTest {
+
+	@Test
+	void appointmentEncounterAndMedicationMoveThePatientThroughTheJourneyWithHistory() {
+		String patientId = newPatient();
+		Reference subject = new Reference(patientId);
+		assertThat(PatientEngagement.getStage(read(patientId))).isNull();
+
+		Appointment appointment = new Appointment();
+		appointment.setStatus(Appointment.AppointmentStatus.BOOKED);
+		appointment.addParticipant().setActor(subject).setStatus(Appointment.ParticipationStatus.ACCEPTED);
+		client().create().resource(appointment).execute();
+		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.HELP_SEEKING);
+
+		Encounter encounter = new Encounter();
+		encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
+		encounter.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"));
+		encounter.setSubject(subject);
+		client().create().resource(encounter).execute();
+		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.CARE);
+		assertThat(searchByStage("care")).contains(patientId);
+
+		MedicationRequest medication = new MedicationRequest();
+		medication.setStatus(MedicationRequest.MedicationRequestStatus.ACTIVE);
+		medication.setIntent(MedicationRequest.MedicationRequestIntent.ORDER);
+		medication.setMedication(new CodeableConcept(new Coding("http://www.nlm.nih.gov/research/umls/rxnorm", "197361", "amlodipine 5 MG")));
+		medication.setSubject(subject);
+		client().create().resource(medication).execute();
+		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.TREATMENT);
+		assertThat(searchByStage("care")).doesNotContain(patientId);
+		assertThat(searchByStage("treatment")).contains(patientId);
+
+		Bundle history = client().history().onInstance(new IdType(patientId)).returnBundle(Bundle.class).execute();
+		List<JourneyStage> stagesNewestFirst = history.getEntry().stream()
+				.map(e -> PatientEngagement.getStage((Patient) e.getResource()))
+				.map(s -> s == null ? null : s.stage())
+				.toList();
+		assertThat(stagesNewestFirst).containsExactly(JourneyStage.TREATMENT, JourneyStage.CARE,
+				JourneyStage.HELP_SEEKING, null);
+		PatientEngagement.Stage current = PatientEngagement.getStage(read(patientId));
+		assertThat(current.source()).isEqualTo(StageSource.DERIVED);
+		assertThat(current.since()).isNotNull();
+		assertThat(read(patientId).getMeta().getProfile()).isEmpty();
+	}
+
+	@Test
+	void aStageSetByAPersonIsNotOverriddenByTheEngine() {
+		Patient patient = person();
+		PatientEngagement.setStage(patient, new PatientEngagement.Stage(JourneyStage.ONGOING_CARE, new Date(), StageSource.MANUAL));
+		String patientId = "Patient/" + client().create().resource(patient).execute().getId().getIdPart();
+		Encounter encounter = new Encounter();
+		encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
+		encounter.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"));
+		encounter.setSubject(new Reference(patientId));
+		client().create().resource(encounter).execute();
+		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.ONGOING_CARE);
+		assertThat(read(patientId).getMeta().getVersionId()).isEqualTo("1");
+	}
+
+	private String newPatient() {
+		return "Patient/" + client().create().resource(person()).execute().getId().getIdPart();
+	}
+
+	private static Patient person() {
+		Patient patient = new Patient();
+		patient.addName().setFamily("Journey" + UUID.randomUUID().toString().substring(0, 8)).addGiven("Test");
+		patient.setGender(AdministrativeGender.FEMALE);
+		patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1971-03-0" + (1 + (int) (Math.random() * 9))));
+		return patient;
+	}
+
+	private Patient read(String id) {
+		return client().read().resource(Patient.class).withId(new IdType(id).getIdPart()).execute();
+	}
+
+	private JourneyStage stageOf(String id) {
+		PatientEngagement.Stage stage = PatientEngagement.getStage(read(id));
+		return stage == null ? null : stage.stage();
+	}
+
+	private List<String> searchByStage(String code) {
+		Bundle found = client().search().byUrl("Patient?journey-stage=" + code + "&_count=1000")
+				.returnBundle(Bundle.class).execute();
+		return found.getEntry().stream()
+				.map(e -> e.getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.toList();
+	}
+}
