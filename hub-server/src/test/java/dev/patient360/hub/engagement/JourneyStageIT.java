@@ -6,6 +6,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 
+import dev.patient360.hub.identity.PatientIndex;
 import dev.patient360.hub.testsupport.HubIntegrationTest;
 import dev.patient360.profiles.Codes.JourneyStage;
 import dev.patient360.profiles.Codes.StageSource;
@@ -21,8 +22,12 @@ import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class JourneyStageIT extends HubIntegrationTest {
+
+	@Autowired
+	PatientIndex index;
 
 	@Test
 	void appointmentEncounterAndMedicationMoveThePatientThroughTheJourneyWithHistory() {
@@ -65,6 +70,10 @@ class JourneyStageIT extends HubIntegrationTest {
 		assertThat(current.source()).isEqualTo(StageSource.DERIVED);
 		assertThat(current.since()).isNotNull();
 		assertThat(read(patientId).getMeta().getProfile()).isEmpty();
+
+		String golden = index.goldenOf(patientId).orElseThrow();
+		assertThat(stageOf(golden)).isEqualTo(JourneyStage.TREATMENT);
+		assertThat(index.sourcesOf(golden)).containsExactly(patientId);
 	}
 
 	@Test
