@@ -94,12 +94,25 @@ class JourneyStageIT extends HubIntegrationTest {
 		return "Patient/" + client().create().resource(person()).execute().getId().getIdPart();
 	}
 
+	/**
+	 * A person no other test's Patient resembles: the patient index would otherwise link them and the
+	 * stage would be the other person's (digits split name tokens, so names are letters only).
+	 */
 	private static Patient person() {
 		Patient patient = new Patient();
-		patient.addName().setFamily("Journey" + UUID.randomUUID().toString().substring(0, 8)).addGiven("Test");
+		patient.addName().setFamily(letters()).addGiven(letters());
 		patient.setGender(AdministrativeGender.FEMALE);
-		patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1971-03-0" + (1 + (int) (Math.random() * 9))));
+		java.util.Random random = new java.util.Random();
+		patient.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(String.format("%d-%02d-%02d",
+				1920 + random.nextInt(80), 1 + random.nextInt(12), 1 + random.nextInt(28))));
 		return patient;
+	}
+
+	private static String letters() {
+		StringBuilder name = new StringBuilder();
+		UUID.randomUUID().toString().chars().filter(Character::isLetterOrDigit)
+				.forEach(c -> name.append((char) ('a' + Character.digit(c, 16))));
+		return "Q" + name.substring(0, 12);
 	}
 
 	private Patient read(String id) {
