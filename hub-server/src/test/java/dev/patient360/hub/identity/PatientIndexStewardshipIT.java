@@ -101,24 +101,6 @@ class PatientIndexStewardshipIT extends HubIntegrationTest {
 	}
 
 	@Test
-	void deletingASourceUnlinksItAndTheGoldenRecordFollowsTheRemainingSources() {
-		String first = create("clinic-a", "Deletetest", "Frieda", "1977-07-07", "77777", "D-1");
-		String second = create("clinic-b", "Deletetest", "Frieda", "1977-07-07", "77777", "D-2");
-		String golden = goldenOf(first);
-		assertThat(goldenOf(second)).isEqualTo(golden);
-
-		client().delete().resourceById(new org.hl7.fhir.r4.model.IdType(first)).execute();
-		assertThat(query("resourceId", first, null)).isEmpty();
-		update(second, "D-2");
-		assertThat(goldenOf(second)).isEqualTo(golden);
-		assertThat(client().read().resource(Patient.class).withId(golden).execute().getActive()).isTrue();
-
-		client().delete().resourceById(new org.hl7.fhir.r4.model.IdType(second)).execute();
-		assertThat(client().read().resource(Patient.class).withId(golden).execute().getActive())
-				.as("a golden record without sources is retired").isFalse();
-	}
-
-	@Test
 	void unknownOrSelfMergesAreRefusedWithAnOperationOutcome() {
 		String golden = goldenOf(create("clinic-a", "Refusetest", "Emil", "1990-09-09", "99999", "X-1"));
 		HttpResponse<String> unknown = http("POST", "/Patient/$mdm-merge-golden-resources", json(new Parameters()
