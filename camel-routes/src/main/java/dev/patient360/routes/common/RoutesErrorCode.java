@@ -1,7 +1,7 @@
 package dev.patient360.routes.common;
 
 /**
- * Stable error codes of the connector app (range HUB-4000..HUB-4099), as they appear in ACK ERR
+ * Stable error codes of the connector app (the range 4000 to 4099 of the HUB- codes), as they appear in ACK ERR
  * segments, dead letters, API answers and logs. The code stays, the text may change.
  * {@code RoutesErrorCodeTest} checks that every code used in the sources is listed here.
  */
