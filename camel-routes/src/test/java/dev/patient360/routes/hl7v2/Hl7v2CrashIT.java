@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
  */
 class Hl7v2CrashIT {
 
-	private static final int PATIENTS = 20;
-	private static final int MESSAGES = 200;
+	private static final int PATIENTS = 12;
+	private static final int MESSAGES = 120;
 	private static final String RUN = Long.toString(System.nanoTime(), 36).toUpperCase();
 
 	private static HubProcess hub;

@@ -131,7 +131,9 @@ class Hl7v2MllpIT {
 		assertThat(search("Appointment?_summary=count").getTotal()).isPositive();
 		assertThat(search("Encounter?_summary=count").getTotal()).isPositive();
 		assertThat(search("Provenance?_summary=count").getTotal()).isPositive();
-		assertThat(jdbc.sql("select message_type || ' ' || error_code from dead_letter").query(String.class).list())
+		// The poison messages other tests send on purpose are the only dead letters allowed.
+		assertThat(jdbc.sql("select message_type || ' ' || error_code from dead_letter where correlation_id not like '%POISON%'")
+				.query(String.class).list())
 				.as("every supported sample message maps and the hub accepts it").isEmpty();
 		assertThat(jdbc.sql("select count(*) from hl7v2_inbox where status = 'DONE'").query(Long.class).single())
 				.isGreaterThanOrEqualTo(40);

@@ -95,12 +95,17 @@ class GoldenRecords {
 		return golden;
 	}
 
-	/** A golden record merged into another: kept (references to it stay valid), inactive, pointing on. */
+	/**
+	 * A golden record without sources: kept (references to it stay valid), inactive, pointing to the
+	 * record that replaced it, if any (merge, accepted review).
+	 */
 	void retire(String goldenId, String replacedBy) {
 		Patient golden = patients.read(new IdType(goldenId), new SystemRequestDetails());
 		golden.setActive(false);
 		golden.setLink(new ArrayList<>());
-		golden.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(new org.hl7.fhir.r4.model.Reference(replacedBy));
+		if (replacedBy != null) {
+			golden.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(new org.hl7.fhir.r4.model.Reference(replacedBy));
+		}
 		patients.update(golden, new SystemRequestDetails());
 	}
 

@@ -168,6 +168,28 @@ public class PatientIndex {
 		}
 	}
 
+	/**
+	 * A source Patient was deleted: its links go (kept in the history), and its golden record
+	 * follows the remaining sources — or is retired when none remain.
+	 */
+	void sourceDeleted(String sourceId) {
+		store.lockForMatching();
+		Optional<String> golden = store.goldenOf(sourceId);
+		for (PatientIndexStore.Link link : store.links(sourceId, null, null, null, 0, Integer.MAX_VALUE)) {
+			store.unlink(link, "SOURCE_DELETED", null);
+		}
+		store.forget(sourceId);
+		golden.ifPresent(g -> {
+			List<String> rest = store.sourcesOf(g);
+			if (rest.isEmpty()) {
+				goldens.retire(g, null);
+			}
+			else {
+				goldens.refresh(g, rest, null);
+			}
+		});
+	}
+
 	/** The golden record a source Patient belongs to, if indexed. */
 	public Optional<String> goldenOf(String sourceId) {
 		return store.goldenOf(sourceId);

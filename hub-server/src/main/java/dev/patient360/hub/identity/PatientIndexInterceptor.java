@@ -34,6 +34,13 @@ class PatientIndexInterceptor implements HubInterceptor {
 		written(newResource);
 	}
 
+	@Hook(Pointcut.STORAGE_PRECOMMIT_RESOURCE_DELETED)
+	void deleted(IBaseResource resource) {
+		if (properties.enabled() && resource instanceof Patient patient && !GoldenRecords.isGolden(patient)) {
+			index.sourceDeleted("Patient/" + patient.getIdElement().getIdPart());
+		}
+	}
+
 	private void written(IBaseResource resource) {
 		if (properties.enabled() && resource instanceof Patient patient && !GoldenRecords.isGolden(patient)) {
 			index.sourceWritten(patient);
