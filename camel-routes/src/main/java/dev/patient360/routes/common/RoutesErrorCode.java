@@ -1,7 +1,7 @@
 package dev.patient360.routes.common;
 
 /**
- * Stable error codes of the connector app (the range 4000 to 4099 of the HUB- codes), as they appear in ACK ERR
+ * Stable error codes of the connector app (HUB-40xx; pull connectors and their kit HUB-50xx), as they appear in ACK ERR
  * segments, dead letters, API answers and logs. The code stays, the text may change.
  * {@code RoutesErrorCodeTest} checks that every code used in the sources is listed here.
  */
@@ -47,7 +47,17 @@ public enum RoutesErrorCode {
 	/** Dead-letter API: the letter is not OPEN any more. */
 	DEAD_LETTER_NOT_OPEN("HUB-4030"),
 	/** Dead-letter API: the letter has no inbox to retry from. */
-	DEAD_LETTER_NOT_RETRYABLE("HUB-4031");
+	DEAD_LETTER_NOT_RETRYABLE("HUB-4031"),
+	/** Connector kit: the SMART backend-services private key cannot be read or used to sign. */
+	SOURCE_KEY_UNUSABLE("HUB-5001"),
+	/** Connector kit: the source's token endpoint refused the client assertion or sent no token. */
+	SOURCE_TOKEN_FAILED("HUB-5002"),
+	/** Connector kit: the source answered an error (or kept answering 429/503); the pull resumes next run. */
+	SOURCE_ERROR("HUB-5003"),
+	/** fhir-r4: a resource on a search page has no id. */
+	FHIR_R4_NO_ID("HUB-5010"),
+	/** fhir-r4: a resource type without an identifier element cannot be upserted by source id. */
+	FHIR_R4_NO_IDENTIFIER("HUB-5011");
 
 	private final String code;
 

@@ -40,7 +40,19 @@ public final class RoutesSchema {
 		  created_at timestamptz not null default now(),
 		  status text not null default 'OPEN')
 		""",
-		"create index if not exists dead_letter_open on dead_letter (connector, id) where status = 'OPEN'"
+		"create index if not exists dead_letter_open on dead_letter (connector, id) where status = 'OPEN'",
+		"""
+		create table if not exists connector_state (
+		  instance text not null,
+		  resource_type text not null,
+		  watermark timestamptz,
+		  last_success_at timestamptz,
+		  last_error_at timestamptz,
+		  last_error text,
+		  pages bigint not null default 0,
+		  resources bigint not null default 0,
+		  primary key (instance, resource_type))
+		"""
 	};
 
 	private final JdbcClient jdbc;

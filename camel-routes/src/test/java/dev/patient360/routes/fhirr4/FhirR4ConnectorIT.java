@@ -1,0 +1,215 @@
+package dev.patient360.routes.fhirr4;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patient360.hub.testsupport.KeycloakServer;
+import dev.patient360.hub.testsupport.Tokens;
+import dev.patient360.routes.testsupport.HubProcess;
+import dev.patient360.routes.testsupport.SimulatedEhr;
+import dev.patient360.routes.testsupport.TestDatabases;
+import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Resource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fhir-r4 connector end to end over real HTTP: a simulated EHR (Synthea Patients and Encounters,
+ * SMART backend-services token endpoint, one 429) → connector → the real hub jar secured by a real
+ * Keycloak, written as the {@code demo-ehr} client. One test method, because each step builds on
+ * the state the previous one left (first pull, unchanged second pull, changed record).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class FhirR4ConnectorIT {
+
+	private static final Path SYNTHEA = Path.of("../../shared/data/synthea-r4/bundles");
+	private static final String ID_SYSTEM = "https://fhir.patient360.dev/source/demo-ehr/";
+	private static HubProcess hub;
+	private static SimulatedEhr ehr;
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	FhirR4Puller puller;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+	private final ObjectMapper json = new ObjectMapper();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws Exception {
+		KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+		gen.initialize(2048);
+		KeyPair keys = gen.generateKeyPair();
+		Path pem = Files.createDirectories(Path.of("target")).resolve("fhir-r4-it-key-" + System.nanoTime() + ".pem");
+		Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
+				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
+				+ "\n-----END PRIVATE KEY-----\n");
+		ehr = new SimulatedEhr("p360-connector", (RSAPublicKey) keys.getPublic());
+		List<Path> bundles;
+		try (Stream<Path> files = Files.list(SYNTHEA)) {
+			bundles = files.filter(f -> f.toString().endsWith(".json")).sorted().limit(3).toList();
+		}
+		ehr.load(bundles, Instant.now().minus(1, ChronoUnit.DAYS));
+
+		KeycloakServer keycloak = KeycloakServer.get();
+		hub = HubProcess.start(Map.of("HUB_OIDC_ISSUER", keycloak.issuer()));
+		TestDatabases.Db db = TestDatabases.fresh("routes");
+		registry.add("routes.hub-url", hub::fhirBase);
+		registry.add("routes.hl7v2.enabled", () -> "false");
+		registry.add("routes.hl7v2.port", HubProcess::freePort);
+		registry.add("routes.heartbeat-period", () -> "1h");
+		registry.add("routes.auth.token-url", keycloak::tokenEndpoint);
+		registry.add("routes.auth.client-id", () -> "demo-ehr");
+		registry.add("routes.auth.client-secret", () -> Tokens.demoSecret("demo-ehr"));
+		registry.add("routes.admin.oidc-issuer", keycloak::issuer);
+		String i = "routes.connectors.instances[0].";
+		registry.add(i + "id", () -> "sim-ehr");
+		registry.add(i + "type", () -> "fhir-r4");
+		registry.add(i + "base-url", ehr::baseUrl);
+		registry.add(i + "source-system", () -> "demo-ehr");
+		// Runs once at start; the test pulls explicitly (runs of one instance never overlap).
+		registry.add(i + "schedule", () -> "1h");
+		registry.add(i + "resource-types[0]", () -> "Patient");
+		registry.add(i + "resource-types[1]", () -> "Encounter");
+		registry.add(i + "options.page-size", () -> "10");
+		registry.add(i + "auth.token-url", ehr::tokenUrl);
+		registry.add(i + "auth.client-id", () -> "p360-connector");
+		registry.add(i + "auth.private-key", pem::toString);
+		registry.add(i + "auth.scope", () -> "system/Patient.rs system/Encounter.rs");
+		if (db.url() != null) {
+			registry.add("routes.db.url", db::url);
+			registry.add("routes.db.user", db::user);
+		}
+		else {
+			registry.add("routes.db.data-dir", () -> "target/fhir-r4-it-db-" + System.nanoTime());
+		}
+	}
+
+	@AfterAll
+	static void stop() {
+		if (hub != null) {
+			hub.close();
+		}
+		if (ehr != null) {
+			ehr.close();
+		}
+	}
+
+	@Test
+	void pullsEverythingOnceAddsNothingOnARepeatAndVersionsAChangedRecord() throws Exception {
+		int patients = ehr.all("Patient").size();
+		int encounters = ehr.all("Encounter").size();
+		assertThat(patients).isEqualTo(3);
+		assertThat(encounters).isGreaterThan(10);
+
+		puller.pull("sim-ehr");
+
+		String token = Tokens.forClient("demo-ehr");
+		assertThat(count("Patient", token)).isEqualTo(patients);
+		assertThat(count("Encounter", token)).isEqualTo(encounters);
+		assertThat(ehr.throttledAnswers.get()).isEqualTo(1);
+		assertThat(ehr.assertionsAccepted.get()).isGreaterThanOrEqualTo(1);
+		assertThat(ehr.assertionsRejected.get()).isZero();
+		// Encounter.subject at the source (Patient/<source id>) now points at the hub's Patient.
+		Resource anEncounter = ehr.all("Encounter").get(0);
+		JsonNode hubEncounter = search("Encounter?identifier=" + enc(ID_SYSTEM + "Encounter|" + anEncounter.getIdElement().getIdPart()), token)
+				.path("entry").get(0).path("resource");
+		String sourcePatient = ((org.hl7.fhir.r4.model.Encounter) anEncounter).getSubject().getReferenceElement().getIdPart();
+		JsonNode hubPatient = search("Patient?identifier=" + enc(ID_SYSTEM + "Patient|" + sourcePatient), token)
+				.path("entry").get(0).path("resource");
+		assertThat(hubEncounter.path("subject").path("reference").asText()).isEqualTo("Patient/" + hubPatient.path("id").asText());
+		assertThat(hubEncounter.path("meta").path("tag").toString()).contains("\"demo-ehr\"");
+
+		Map<String, String> versions = versions(token);
+		puller.pull("sim-ehr");
+		assertThat(versions(token)).isEqualTo(versions);
+
+		Patient changed = (Patient) ehr.all("Patient").get(0);
+		String changedId = changed.getIdElement().getIdPart();
+		ehr.change("Patient", changedId, r -> ((Patient) r).addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE)
+				.setValue("555-0100"));
+		puller.pull("sim-ehr");
+		JsonNode v2 = search("Patient?identifier=" + enc(ID_SYSTEM + "Patient|" + changedId), token).path("entry").get(0).path("resource");
+		assertThat(v2.path("meta").path("versionId").asText()).isEqualTo("2");
+		assertThat(v2.path("telecom").toString()).contains("555-0100");
+		assertThat(count("Patient", token)).isEqualTo(patients);
+		Map<String, String> after = versions(token);
+		assertThat(after.entrySet().stream().filter(e -> !e.getValue().equals(versions.get(e.getKey())))).hasSize(1);
+
+		String api = "http://127.0.0.1:" + port + "/api/connectors";
+		HttpResponse<String> status = get(api, Tokens.forClient("demo-engineer"));
+		assertThat(status.statusCode()).isEqualTo(200);
+		JsonNode instance = json.readTree(status.body()).get(0);
+		assertThat(instance.path("id").asText()).isEqualTo("sim-ehr");
+		assertThat(instance.path("resourceTypes").toString()).contains("\"Patient\"", "\"Encounter\"", "\"watermark\"");
+		for (JsonNode row : instance.path("resourceTypes")) {
+			assertThat(row.path("lastSuccessAt").isNull()).isFalse();
+			assertThat(row.path("lastError").isNull()).isTrue();
+		}
+		assertThat(get(api, token).statusCode()).isEqualTo(403);
+		assertThat(get(api, null).statusCode()).isEqualTo(401);
+	}
+
+	private long count(String type, String token) throws Exception {
+		// An ehr-source token only ever sees its own source system's records (the hub narrows by tag).
+		return search(type + "?_count=500", token).path("entry").size();
+	}
+
+	/** Source-tagged Patient and Encounter ids with their version in the hub. */
+	private Map<String, String> versions(String token) throws Exception {
+		Map<String, String> v = new TreeMap<>();
+		for (String type : List.of("Patient", "Encounter")) {
+			String url = hub.fhirBase() + "/" + type + "?_count=500";
+			for (JsonNode e : json.readTree(get(url, token).body()).path("entry")) {
+				v.put(type + "/" + e.path("resource").path("id").asText(), e.path("resource").path("meta").path("versionId").asText());
+			}
+		}
+		return v;
+	}
+
+	private JsonNode search(String query, String token) throws Exception {
+		HttpResponse<String> r = get(hub.fhirBase() + "/" + query, token);
+		assertThat(r.statusCode()).as(query).isEqualTo(200);
+		return json.readTree(r.body());
+	}
+
+	private HttpResponse<String> get(String url, String token) throws Exception {
+		HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).GET()
+				.header("Accept", "application/json, application/fhir+json");
+		if (token != null) {
+			r.header("Authorization", "Bearer " + token);
+		}
+		return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String enc(String s) {
+		return URLEncoder.encode(s, StandardCharsets.UTF_8);
+	}
+}
