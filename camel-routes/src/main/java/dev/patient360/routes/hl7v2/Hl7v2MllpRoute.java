@@ -37,8 +37,10 @@ class Hl7v2MllpRoute extends RouteBuilder {
 	}
 
 	private void listen(String routeId, int port, boolean afterCommit) {
+		// reuseAddress: after a crash, connections of the killed process linger in TIME_WAIT and
+		// would keep the restarted listener from binding its port.
 		fromF("mllp://%s:%d?autoAck=false&hl7Headers=false&validatePayload=false&stringPayload=false"
-				+ "&requireEndOfData=false&maxConcurrentConsumers=64", props.host(), port)
+				+ "&requireEndOfData=false&maxConcurrentConsumers=64&reuseAddress=true", props.host(), port)
 				.routeId(routeId)
 				.routeConfigurationId(ConnectorRouteConfiguration.ID)
 				.process(exchange -> {
