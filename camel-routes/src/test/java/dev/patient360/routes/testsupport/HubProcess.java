@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.patient360.hub.testsupport.KeycloakServer;
+
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -21,12 +23,48 @@ import static org.awaitility.Awaitility.await;
  */
 public final class HubProcess implements AutoCloseable {
 
+	private static HubProcess shared;
+	private static HubProcess sharedSecured;
+
 	private final Process process;
 	private final int port;
+	private final boolean sharedInstance;
 
 	private HubProcess(Process process, int port) {
+		this(process, port, false);
+	}
+
+	private HubProcess(Process process, int port, boolean sharedInstance) {
 		this.process = process;
 		this.port = port;
+		this.sharedInstance = sharedInstance;
+	}
+
+	/**
+	 * One unsecured hub per test JVM, started on first use and stopped when the JVM exits; {@link #close()}
+	 * on it does nothing. Booting a hub costs 30–60 s here, so ITs that only need "a hub" share this one.
+	 * Its database is shared too: count what your test wrote by its own source tag or identifier system,
+	 * never globally.
+	 */
+	public static synchronized HubProcess shared() throws IOException {
+		if (shared == null || !shared.process.isAlive()) {
+			shared = keepForJvm(start());
+		}
+		return shared;
+	}
+
+	/** Like {@link #shared()}, with security on and trusting the test JVM's {@link KeycloakServer}. */
+	public static synchronized HubProcess sharedSecured() throws IOException {
+		if (sharedSecured == null || !sharedSecured.process.isAlive()) {
+			sharedSecured = keepForJvm(start(Map.of("HUB_OIDC_ISSUER", KeycloakServer.get().issuer())));
+		}
+		return sharedSecured;
+	}
+
+	private static HubProcess keepForJvm(HubProcess started) {
+		HubProcess kept = new HubProcess(started.process, started.port, true);
+		Runtime.getRuntime().addShutdownHook(new Thread(started::close, "hub-child-stop-" + started.port));
+		return kept;
 	}
 
 	public static HubProcess start() throws IOException {
@@ -86,6 +124,9 @@ public final class HubProcess implements AutoCloseable {
 
 	@Override
 	public void close() {
+		if (sharedInstance) {
+			return;
+		}
 		process.destroy();
 		try {
 			if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
