@@ -83,9 +83,6 @@ class ValidatorTestCasesAgreementTest {
 		String summary = String.format("validator test cases without terminology server: %d compared, %d agree (%.1f %%: %d both"
 				+ " invalid, %d both valid), %d disagree; %d not comparable (validator error)", run, agree, 100 * agreement,
 				bothInvalid, bothValid, run - agree, crashed.size());
-		System.out.println("[validator-testcases] " + summary);
-		System.out.println("[validator-testcases] disagreements: " + disagreements);
-		System.out.println("[validator-testcases] not comparable: " + crashed);
 		Files.createDirectories(Path.of("target"));
 		Files.writeString(Path.of("target/validator-testcases.txt"), summary + "\ndisagree:\n" + String.join("\n", disagreements) + "\nnot comparable:\n" + String.join("\n", crashed) + "\n");
 		assertThat(run).isGreaterThan(150);

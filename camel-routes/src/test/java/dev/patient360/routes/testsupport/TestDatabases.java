@@ -2,6 +2,8 @@ package dev.patient360.routes.testsupport;
 
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Fresh databases on the PostgreSQL of {@code HUB_TEST_DB_URL} (one per call); without it, a null
@@ -11,6 +13,8 @@ public final class TestDatabases {
 
 	public record Db(String url, String user) {
 	}
+
+	private static final List<String> CREATED = new ArrayList<>();
 
 	private TestDatabases() {
 	}
@@ -23,6 +27,7 @@ public final class TestDatabases {
 		String name = prefix + "_" + ProcessHandle.current().pid() + "_" + System.nanoTime();
 		try (var c = DriverManager.getConnection(server); var st = c.createStatement()) {
 			st.execute("create database " + name);
+			dropAtExit(server, name);
 		}
 		catch (SQLException e) {
 			throw new IllegalStateException("could not create test database " + name, e);
@@ -30,5 +35,31 @@ public final class TestDatabases {
 		int q = server.indexOf('?');
 		String base = q < 0 ? server : server.substring(0, q);
 		return new Db(base.substring(0, base.lastIndexOf('/') + 1) + name, "postgres");
+	}
+
+	/** Like hub-server's TestDatabase: dropped when the JVM ends unless {@code HUB_TEST_DB_KEEP=true}. */
+	private static synchronized void dropAtExit(String server, String name) {
+		if (Boolean.parseBoolean(System.getenv("HUB_TEST_DB_KEEP"))) {
+			return;
+		}
+		if (CREATED.isEmpty()) {
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> dropAll(server), "test-db-drop"));
+		}
+		CREATED.add(name);
+	}
+
+	private static void dropAll(String server) {
+		List<String> names;
+		synchronized (TestDatabases.class) {
+			names = List.copyOf(CREATED);
+		}
+		try (var c = DriverManager.getConnection(server); var st = c.createStatement()) {
+			for (String name : names) {
+				st.execute("drop database if exists " + name + " with (force)");
+			}
+		}
+		catch (SQLException e) {
+			// Best effort at JVM exit; a leftover database is harmless.
+		}
 	}
 }

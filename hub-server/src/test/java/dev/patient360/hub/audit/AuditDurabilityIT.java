@@ -42,7 +42,8 @@ class AuditDurabilityIT {
 	private static final Pattern REQUEST_ID = Pattern.compile("dur-\\d+-\\d+");
 	private static final int CLIENTS = 4;
 	private static final int MAX_REQUESTS = 4000;
-	private static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(12);
+	private static final Duration LOAD_BEFORE_KILL = Duration.ofSeconds(120);
+	private static final int ANSWERED_BEFORE_KILL = 200;
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -70,7 +71,7 @@ class AuditDurabilityIT {
 				t.start();
 				clients.add(t);
 			}
-			Thread.sleep(LOAD_BEFORE_KILL.toMillis());
+			await().atMost(LOAD_BEFORE_KILL).until(() -> answered.size() >= ANSWERED_BEFORE_KILL);
 			// SIGKILL: no shutdown hook, no flush, no drain; requests are still in flight.
 			hub.destroyForcibly().waitFor();
 			stop.set(true);
@@ -96,9 +97,9 @@ class AuditDurabilityIT {
 			Map<String, Integer> events = auditEventRequestIds(db);
 			assertThat(events.keySet()).as("AuditEvents after the restarted hub drained the queue").containsAll(answered);
 			assertThat(events.values()).as("AuditEvents per request").allMatch(n -> n == 1);
-			System.out.printf("AuditDurabilityIT: answered=%d, unanswered (in flight at the kill)=%d, audited=%d "
+			Files.writeString(Path.of("target", "audit-durability.txt"), String.format("answered=%d, unanswered (in flight at the kill)=%d, audited=%d "
 					+ "(queued at the kill=%d), AuditEvents after restart=%d%n", answered.size(), unanswered.get(),
-					recorded.size(), queuedAtKill, events.size());
+					recorded.size(), queuedAtKill, events.size()));
 		}
 		finally {
 			restarted.destroy();

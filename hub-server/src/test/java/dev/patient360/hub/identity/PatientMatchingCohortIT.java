@@ -74,7 +74,6 @@ class PatientMatchingCohortIT extends HubIntegrationTest {
 						+ "recall=%.4f possible-match-links=%d load=%.1f Patients/s%n",
 				SEED, records.size(), personOf.values().stream().distinct().count(), tp + fn, tp, fp, fn, precision,
 				recall, possible, records.size() / seconds);
-		System.out.print(figures);
 		Files.writeString(Path.of("target", "patient-index-cohort.txt"), figures);
 
 		assertThat(precision).isGreaterThanOrEqualTo(0.99);

@@ -7,7 +7,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -23,6 +25,9 @@ public final class TestDatabase {
 
 	public static final String ENV = "HUB_TEST_DB_URL";
 	private static final Map<String, TestDatabase> DATABASES = new HashMap<>();
+	/** Set to {@code true} to keep the test databases after the JVM ends, e.g. to look into a failure. */
+	public static final String KEEP_ENV = "HUB_TEST_DB_KEEP";
+	private static final List<String> CREATED = new ArrayList<>();
 	private static String adminUrl;
 
 	private final String jdbcUrl;
@@ -60,11 +65,42 @@ public final class TestDatabase {
 				+ purpose.replaceAll("[^a-z0-9]", "_");
 		try (Connection c = DriverManager.getConnection(adminUrl); Statement st = c.createStatement()) {
 			st.execute("create database " + name);
+			dropAtExit(name);
 			String user = c.getMetaData().getUserName();
 			return new TestDatabase(replaceDatabase(adminUrl, name), user);
 		}
 		catch (SQLException e) {
 			throw new IllegalStateException("cannot create a test database on " + ENV, e);
+		}
+	}
+
+	/**
+	 * Without this, every run leaves its databases on the shared server (hundreds after a day of
+	 * builds). FORCE ends the connections pools and child processes may still hold at that moment.
+	 */
+	private static void dropAtExit(String name) {
+		if (Boolean.parseBoolean(System.getenv(KEEP_ENV))) {
+			return;
+		}
+		if (CREATED.isEmpty()) {
+			String admin = adminUrl;
+			Runtime.getRuntime().addShutdownHook(new Thread(() -> dropAll(admin), "test-db-drop"));
+		}
+		CREATED.add(name);
+	}
+
+	private static void dropAll(String admin) {
+		List<String> names;
+		synchronized (TestDatabase.class) {
+			names = List.copyOf(CREATED);
+		}
+		try (Connection c = DriverManager.getConnection(admin); Statement st = c.createStatement()) {
+			for (String name : names) {
+				st.execute("drop database if exists " + name + " with (force)");
+			}
+		}
+		catch (SQLException e) {
+			// The embedded server may already be stopping; its data directory goes with it.
 		}
 	}
 
