@@ -39,8 +39,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * ingest: N patient transaction bundles made from the Synthea bundles as templates (template i mod
  * count): the Patient with a new name, birth date and identifier (so the patient index sees a new
- * person each time), its last 5 Encounters, its Conditions, CarePlans, MedicationRequests and
- * Claims that refer only to kept resources (at most 5 of each), and the Organizations/Practitioners
+ * person each time), its last 3 Encounters, its latest CareTeams, Conditions, MedicationRequests,
+ * CarePlans and Claims that refer only to kept resources (at most 2 of each), and the Organizations/Practitioners
  * they need (conditional creates). Prints resources, seconds, resources/s and ms/resource.
  * catch-up: optionally POSTs $engagement-recompute, then polls it until COMPLETED and prints the
  * run's figures (its own started/finished times).
@@ -48,7 +48,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public class EngagementBench {
 
 	static final ObjectMapper JSON = new ObjectMapper();
-	static final Set<String> CLINICAL = Set.of("Encounter", "Condition", "CarePlan", "MedicationRequest", "Claim");
 	static final Set<String> SHARED = Set.of("Organization", "Practitioner", "PractitionerRole", "Location");
 	static final Pattern URN = Pattern.compile("urn:uuid:[0-9a-fA-F-]{36}");
 
@@ -161,36 +160,32 @@ public class EngagementBench {
 			List<JsonNode> entries = new ArrayList<>();
 			bundle.path("entry").forEach(entries::add);
 			Set<String> kept = new HashSet<>();
-			Map<String, Integer> perType = new HashMap<>();
 			List<JsonNode> encounters = entries.stream()
 					.filter(e -> "Encounter".equals(e.path("resource").path("resourceType").asText())).toList();
-			Set<String> lastEncounters = new HashSet<>();
-			encounters.stream().skip(Math.max(0, encounters.size() - 5)).forEach(e -> lastEncounters.add(e.path("fullUrl").asText()));
+			encounters.stream().skip(Math.max(0, encounters.size() - 3)).forEach(e -> kept.add(e.path("fullUrl").asText()));
 			for (JsonNode e : entries) {
 				String type = e.path("resource").path("resourceType").asText();
-				String fullUrl = e.path("fullUrl").asText();
-				if (type.equals("Patient") || SHARED.contains(type) || lastEncounters.contains(fullUrl)) {
-					kept.add(fullUrl);
-				}
-				else if (CLINICAL.contains(type) && !type.equals("Encounter") && perType.merge(type, 1, Integer::sum) <= 5) {
-					kept.add(fullUrl);
+				if (type.equals("Patient") || SHARED.contains(type)) {
+					kept.add(e.path("fullUrl").asText());
 				}
 			}
-			boolean changed = true;
-			while (changed) {
-				changed = false;
-				for (JsonNode e : entries) {
-					String fullUrl = e.path("fullUrl").asText();
-					if (!kept.contains(fullUrl)) {
+			// The latest of each clinical type whose references all point at kept resources.
+			for (String type : List.of("CareTeam", "Condition", "MedicationRequest", "CarePlan", "Claim")) {
+				int n = 0;
+				for (int i = entries.size() - 1; i >= 0 && n < 2; i--) {
+					JsonNode e = entries.get(i);
+					if (!type.equals(e.path("resource").path("resourceType").asText())) {
 						continue;
 					}
+					String fullUrl = e.path("fullUrl").asText();
 					Matcher m = URN.matcher(e.path("resource").toString());
+					boolean resolvable = true;
 					while (m.find()) {
-						if (!kept.contains(m.group()) && !m.group().equals(fullUrl)) {
-							kept.remove(fullUrl);
-							changed = true;
-							break;
-						}
+						resolvable &= kept.contains(m.group()) || m.group().equals(fullUrl);
+					}
+					if (resolvable) {
+						kept.add(fullUrl);
+						n++;
 					}
 				}
 			}
