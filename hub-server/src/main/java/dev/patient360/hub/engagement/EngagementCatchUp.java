@@ -112,11 +112,12 @@ class EngagementCatchUp {
 		if (running || rulesHash.equals(s.rulesHash()) && "COMPLETED".equals(s.state())) {
 			return;
 		}
-		if (!rulesHash.equals(s.rulesHash()) || "IDLE".equals(s.state())) {
+		boolean fresh = !rulesHash.equals(s.rulesHash()) || "IDLE".equals(s.state());
+		if (fresh) {
 			reset();
 		}
-		log.info("engagement catch-up: {} (rules {})", "COMPLETED".equals(s.state()) || !rulesHash.equals(s.rulesHash())
-				? "rules changed, recomputing all Patients" : "resuming an interrupted run", rulesHash.substring(0, 12));
+		log.info("engagement catch-up: {} (rules {})", fresh ? "rules changed, recomputing all Patients"
+				: "resuming an interrupted run", rulesHash.substring(0, 12));
 		launch();
 	}
 
@@ -192,7 +193,7 @@ class EngagementCatchUp {
 		catch (RuntimeException e) {
 			jdbc.update("update hub_engagement_catch_up set state = 'FAILED', finished = ? where id = 1",
 					Timestamp.from(clock.instant()));
-			log.error("{} engagement catch-up stopped; POST $engagement-recompute or a restart resumes it",
+			log.error("{} engagement catch-up stopped; a restart resumes it, POST $engagement-recompute starts it over",
 					HubErrorCode.ENGAGEMENT_CATCH_UP_FAILED.code(), e);
 		}
 		finally {
