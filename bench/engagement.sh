@@ -8,12 +8,12 @@
 #   3. hub restarted with one rule changed (HUB_ENGAGEMENT_SEGMENT_HIGH_VALUE): the catch-up after a
 #      rule change, the benchmark's headline figure.
 #
-#   bench/engagement.sh [--patients 10000] [--sample 500] [--clients 4] [--port 18090] [--rebuild] [--keep]
+#   bench/engagement.sh [--patients 10000] [--sample 500] [--clients 4] [--port 18391] [--jar FILE] [--rebuild] [--keep]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-PATIENTS=10000 SAMPLE=500 CLIENTS=4 PORT=18090 REBUILD=0 KEEP=0
+PATIENTS=10000 SAMPLE=500 CLIENTS=4 PORT=18391 REBUILD=0 KEEP=0 JAR="$ROOT/hub-server/target/hub-server.jar"
 BUNDLES="$ROOT/../shared/data/synthea-r4/bundles"
 while [[ $# -gt 0 ]]; do
 	case "$1" in
@@ -21,10 +21,11 @@ while [[ $# -gt 0 ]]; do
 		--sample) SAMPLE=$2; shift 2 ;;
 		--clients) CLIENTS=$2; shift 2 ;;
 		--port) PORT=$2; shift 2 ;;
+		--jar) JAR=$(realpath "$2"); shift 2 ;;
 		--bundles) BUNDLES=$(realpath "$2"); shift 2 ;;
 		--rebuild) REBUILD=1; shift ;;
 		--keep) KEEP=1; shift ;;
-		-h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -38,19 +39,17 @@ OUT="$ROOT/bench/out/engagement-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
 log() { echo "[engagement.sh] $*" | tee -a "$OUT/summary.txt"; }
 
-JAR="$ROOT/hub-server/target/hub-server.jar"
 if [[ $REBUILD == 1 || ! -f "$JAR" ]]; then
 	log "building hub-server.jar"
 	./mvnw -B -q -o -DskipTests -pl hub-server -am package
 fi
-CP_FILE="$ROOT/bench/out/client.classpath"
-if [[ ! -s "$CP_FILE" || "$ROOT/pom.xml" -nt "$CP_FILE" || "$ROOT/hub-server/pom.xml" -nt "$CP_FILE" ]]; then
-	./mvnw -B -q -o -pl hub-server dependency:build-classpath -Dmdep.outputFile="$OUT/full.classpath" >/dev/null
-	tr ':' '\n' <"$OUT/full.classpath" \
-		| grep -E '/(postgresql|jackson-core|jackson-databind|jackson-annotations)-[0-9][^/]*\.jar$' \
-		| paste -sd: >"$CP_FILE"
-fi
-client() { java -Xmx2g -cp "$(cat "$CP_FILE")" "$ROOT/bench/EngagementBench.java" "$@" --base "http://127.0.0.1:$PORT"; }
+# The client needs only Jackson: the hub jar's own copies, so no dependency resolution is needed.
+CLIENT_LIB="$OUT/client-lib"
+mkdir -p "$CLIENT_LIB"
+unzip -q -j -o "$JAR" 'BOOT-INF/lib/jackson-core-*.jar' 'BOOT-INF/lib/jackson-databind-*.jar' \
+	'BOOT-INF/lib/jackson-annotations-*.jar' -d "$CLIENT_LIB"
+CLIENT_CP=$(ls "$CLIENT_LIB"/*.jar | paste -sd:)
+client() { java -Xmx2g -cp "$CLIENT_CP" "$ROOT/bench/EngagementBench.java" "$@" --base "http://127.0.0.1:$PORT"; }
 
 DATA_DIR=$(mktemp -d -t p360-engagement-bench-XXXXXX)
 HUB_PID=""
