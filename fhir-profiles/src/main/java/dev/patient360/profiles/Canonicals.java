@@ -73,4 +73,7 @@ public final class Canonicals {
 	public static final String KVNR_SYSTEM = "http://fhir.de/sid/gkv/kvid-10";
 	public static final String V2_IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203";
 	public static final String MRN_TYPE_CODE = "MR";
+
+	/** Identifier system of the hub's segment Groups; the value is the segment code. */
+	public static final String SID_SEGMENT_GROUP = BASE + "/sid/engagement-segment-group";
 }

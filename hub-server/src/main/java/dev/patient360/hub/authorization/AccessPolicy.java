@@ -35,6 +35,11 @@ final class AccessPolicy {
 	static final Set<String> STEWARD_OPERATIONS = Set.of(
 			"$mdm-query-links", "$mdm-update-link", "$mdm-merge-golden-resources", "$mdm-unmerge", "$merge", "$mdm-submit");
 
+	/** Instance operations on Patient that read the patient's data, decided per resource by consent. */
+	static final Set<String> PATIENT_READ_OPERATIONS = Set.of("$everything", "$engagement-summary");
+
+	static final String ENGAGEMENT_RECOMPUTE = "$engagement-recompute";
+
 	private final ResourceAccess resources;
 	private final AuthorizationProperties properties;
 
@@ -75,6 +80,10 @@ final class AccessPolicy {
 			case TRANSACTION, BATCH, GET_PAGE:
 				// Each entry and each resource of a page is decided on its own.
 				return true;
+			case EXTENDED_OPERATION_SERVER:
+				// The engagement catch-up batch recomputes every Patient: administrators only.
+				return ENGAGEMENT_RECOMPUTE.equals(operationName) && principal.is(Party.ADMIN)
+						&& scopeGrants(principal, "Patient", Interaction.UPDATE);
 			case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE:
 				if (STEWARD_OPERATIONS.contains(operationName)) {
 					return "Patient".equals(resourceType)
@@ -87,7 +96,8 @@ final class AccessPolicy {
 							&& (scopeGrants(principal, resourceType, Interaction.CREATE)
 									|| scopeGrants(principal, resourceType, Interaction.UPDATE));
 				}
-				return "$everything".equals(operationName) && "Patient".equals(resourceType)
+				// The engagement summary reads like $everything: the caller's consent rules decide what it contains.
+				return PATIENT_READ_OPERATIONS.contains(operationName) && "Patient".equals(resourceType)
 						&& mayAttempt(principal, RestOperationTypeEnum.READ, resourceType, null)
 						&& !principal.is(Party.EHR_SOURCE);
 			default:

@@ -13,7 +13,11 @@ import dev.patient360.hub.fhir.HubInterceptor;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.CarePlan;
+import org.hl7.fhir.r4.model.ChargeItem;
+import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.Condition;
+import org.hl7.fhir.r4.model.Coverage;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.MedicationRequest;
 import org.hl7.fhir.r4.model.Procedure;
@@ -27,10 +31,11 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Notes the Patients whose journey may have changed when a caller writes an Encounter, Appointment,
- * MedicationRequest, Procedure, CarePlan or Condition, and recomputes their stage after the caller's
- * transaction commits, in a transaction of its own. The caller's write never waits for or fails
- * because of the engine (a failure is logged as HUB-6000; the next relevant write repairs the stage).
+ * Notes the Patients whose engagement may have changed when a caller writes an Encounter,
+ * Appointment, MedicationRequest, Procedure, CarePlan, Condition, ChargeItem, Claim, Coverage or
+ * Communication, and recomputes their stage, segments and value after the caller's transaction
+ * commits, in a transaction of its own. The caller's write never fails because of the engine (a
+ * failure is logged as HUB-6000; the next relevant write or the catch-up batch repairs it).
  * As a server interceptor it sees only callers' requests: the engine's own Patient writes do not
  * trigger it.
  */
@@ -39,11 +44,11 @@ class JourneyStageInterceptor implements HubInterceptor {
 
 	private static final Logger log = LoggerFactory.getLogger(JourneyStageInterceptor.class);
 
-	private final JourneyStageService service;
+	private final EngagementService service;
 	private final TransactionTemplate newTransaction;
 	private final EngagementProperties properties;
 
-	JourneyStageInterceptor(JourneyStageService service, PlatformTransactionManager transactions,
+	JourneyStageInterceptor(EngagementService service, PlatformTransactionManager transactions,
 			EngagementProperties properties) {
 		this.service = service;
 		this.newTransaction = new TransactionTemplate(transactions);
@@ -108,6 +113,18 @@ class JourneyStageInterceptor implements HubInterceptor {
 		else if (resource instanceof Condition c) {
 			refs = Stream.of(c.getSubject());
 		}
+		else if (resource instanceof ChargeItem c) {
+			refs = Stream.of(c.getSubject());
+		}
+		else if (resource instanceof Claim c) {
+			refs = Stream.of(c.getPatient());
+		}
+		else if (resource instanceof Coverage c) {
+			refs = Stream.of(c.getBeneficiary());
+		}
+		else if (resource instanceof Communication c) {
+			refs = Stream.concat(Stream.of(c.getSubject()), c.getRecipient().stream());
+		}
 		else {
 			return List.of();
 		}
@@ -124,7 +141,7 @@ class JourneyStageInterceptor implements HubInterceptor {
 				newTransaction.executeWithoutResult(status -> service.recompute(id));
 			}
 			catch (RuntimeException e) {
-				log.warn("{} journey stage not recomputed for one Patient: {}", HubErrorCode.ENGAGEMENT_RECOMPUTE_FAILED.code(),
+				log.warn("{} engagement not recomputed for one Patient: {}", HubErrorCode.ENGAGEMENT_RECOMPUTE_FAILED.code(),
 						e.getClass().getSimpleName());
 			}
 		}

@@ -2,30 +2,64 @@ package dev.patient360.hub.engagement;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The relationship value score (0–100, method {@code relationship-value}), a sum of five documented
- * parts (docs/engagement.md):
+ * The relationship value score (0–100, method {@code relationship-value}): the sum of seven parts,
+ * each weighted by configuration ({@link EngagementProperties.Value}; docs/engagement.md):
  * <ul>
- * <li>contact frequency, up to 30: encounters in the last 12 months, 6 or more = 30</li>
- * <li>reliability, up to 20: (1 − no-show rate) × 20; 10 when there were no appointments</li>
- * <li>coverage, 20: an active Coverage</li>
- * <li>long-term care, up to 15: active chronic conditions, 2 or more = 15</li>
- * <li>tenure, up to 15: years known, 5 or more = 15</li>
+ * <li>frequency: encounters in the last 12 months / frequency-full (at most 1) × weight</li>
+ * <li>recency: full weight for an encounter up to 90 days ago, falling linearly to 0 at 365 days</li>
+ * <li>reliability: (1 − no-show rate) × weight; half the weight without appointments</li>
+ * <li>program: the weight when the person is in a chronic-care program</li>
+ * <li>billing: ChargeItems and Claims in 12 months / billing-full (at most 1) × weight</li>
+ * <li>response: response rate to communications × weight; half the weight without communications</li>
+ * <li>coverage: the weight for an active Coverage</li>
  * </ul>
  */
 final class ValueScore {
 
-	private ValueScore() {
+	private final EngagementProperties.Value weights;
+
+	ValueScore(EngagementProperties.Value weights) {
+		this.weights = weights;
 	}
 
-	static BigDecimal of(SegmentFacts f) {
-		double frequency = Math.min(f.encountersLast12Months(), 6) / 6.0 * 30;
-		double reliability = f.appointmentsLast12Months() == 0 ? 10 : (1 - f.noShowRate()) * 20;
-		double coverage = f.activeCoverage() ? 20 : 0;
-		double chronic = Math.min(f.activeChronicConditions(), 2) / 2.0 * 15;
-		double tenure = Math.min(Math.max(f.daysKnown(), 0) / 365.0, 5) / 5.0 * 15;
-		double score = Math.max(0, Math.min(100, frequency + reliability + coverage + chronic + tenure));
-		return BigDecimal.valueOf(score).setScale(1, RoundingMode.HALF_UP);
+	BigDecimal of(SegmentFacts f) {
+		double sum = parts(f).values().stream().mapToDouble(Double::doubleValue).sum();
+		return round(Math.max(0, Math.min(100, sum)));
+	}
+
+	/** Each part's points, by name, in the documented order (the summary shows them as the value's inputs). */
+	Map<String, Double> parts(SegmentFacts f) {
+		Map<String, Double> parts = new LinkedHashMap<>();
+		parts.put("frequency", ratio(f.encountersLast12Months(), weights.frequencyFull()) * weights.frequency());
+		parts.put("recency", recency(f.daysSinceLastEncounter()) * weights.recency());
+		parts.put("reliability", (f.appointmentsLast12Months() == 0 ? 0.5 : 1 - f.noShowRate()) * weights.reliability());
+		parts.put("program", f.inChronicCareProgram() ? weights.program() : 0.0);
+		parts.put("billing", ratio(f.billingLast12Months(), weights.billingFull()) * weights.billing());
+		parts.put("response", (f.communicationsSentLast12Months() == 0 ? 0.5 : f.responseRate()) * weights.response());
+		parts.put("coverage", f.activeCoverage() ? weights.coverage() : 0.0);
+		parts.replaceAll((k, v) -> round(v).doubleValue());
+		return parts;
+	}
+
+	private static double ratio(int count, int full) {
+		return Math.min(Math.max(count, 0), full) / (double) full;
+	}
+
+	private static double recency(int days) {
+		if (days < 0) {
+			return 0;
+		}
+		if (days <= 90) {
+			return 1;
+		}
+		return days >= 365 ? 0 : (365 - days) / 275.0;
+	}
+
+	private static BigDecimal round(double v) {
+		return BigDecimal.valueOf(v).setScale(1, RoundingMode.HALF_UP);
 	}
 }

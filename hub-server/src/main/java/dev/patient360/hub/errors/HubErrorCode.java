@@ -52,7 +52,11 @@ public enum HubErrorCode {
 	/** A merge or link change that would break the index's invariants (422). */
 	PATIENT_INDEX_REFUSED("HUB-3003"),
 	/** A journey stage could not be recomputed after a committed write; the next relevant write retries. */
-	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000");
+	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000"),
+	/** Recorded segment membership changes could not be applied to the segment Groups; the next flush retries. */
+	ENGAGEMENT_GROUP_FLUSH_FAILED("HUB-6001"),
+	/** The engagement catch-up batch stopped on an error; its progress is kept, it resumes on the next start or POST. */
+	ENGAGEMENT_CATCH_UP_FAILED("HUB-6002");
 
 	private final String code;
 

@@ -226,6 +226,48 @@ class AccessPolicyTest {
 	}
 
 	@Test
+	void aSegmentGroupIsVisibleToAPatientBoundCallerOnlyWhenItMaySeeEveryMember() {
+		HubPrincipal clinicA = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-a", null, null);
+		HubPrincipal patientA = principal(Party.PATIENT, "patient/*.rs", null, "a", null);
+		HubPrincipal admin = principal(Party.ADMIN, "system/*.cruds", null, null, null);
+		org.hl7.fhir.r4.model.Group ofA = new org.hl7.fhir.r4.model.Group();
+		ofA.setId("Group/segment-a");
+		ofA.setType(org.hl7.fhir.r4.model.Group.GroupType.PERSON).setActual(true);
+		ofA.addMember().setEntity(new Reference("Patient/a"));
+		org.hl7.fhir.r4.model.Group ofBoth = ofA.copy();
+		ofBoth.setId("Group/segment-both");
+		ofBoth.addMember().setEntity(new Reference("Patient/b"));
+
+		assertThat(policy.maySee(clinicA, ofA, facts)).isTrue();
+		assertThat(policy.maySee(clinicA, ofBoth, facts)).as("member b did not consent").isFalse();
+		assertThat(policy.maySee(patientA, ofA, facts)).isTrue();
+		assertThat(policy.maySee(patientA, ofBoth, facts)).isFalse();
+		assertThat(policy.maySee(admin, ofBoth, facts)).isTrue();
+	}
+
+	@Test
+	void theEngagementSummaryIsOpenLikeEverythingAndTheCatchUpToAdministratorsOnly() {
+		HubPrincipal admin = principal(Party.ADMIN, "system/*.cruds", null, null, null);
+		HubPrincipal clinic = principal(Party.PARTNER_CLINIC, "user/*.rs", "clinic-a", null, null);
+		HubPrincipal patientA = principal(Party.PATIENT, "patient/*.rs", null, "a", null);
+		HubPrincipal source = principal(Party.EHR_SOURCE, "system/*.cruds", null, null, "demo-ehr");
+		HubPrincipal engineer = principal(Party.INTEGRATION_ENGINEER, "system/*.cruds", null, null, null);
+
+		for (HubPrincipal reader : List.of(admin, clinic, patientA)) {
+			assertThat(policy.mayAttempt(reader, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient",
+					"$engagement-summary")).isTrue();
+		}
+		assertThat(policy.mayAttempt(source, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient",
+				"$engagement-summary")).isFalse();
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$engagement-recompute")).isTrue();
+		for (HubPrincipal other : List.of(clinic, patientA, source, engineer)) {
+			assertThat(policy.mayAttempt(other, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null,
+					"$engagement-recompute")).isFalse();
+		}
+		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_SERVER, null, "$reindex")).isFalse();
+	}
+
+	@Test
 	void patientIndexOperationsAreForDataStewardsOnly() {
 		HubPrincipal admin = principal(Party.ADMIN, "system/*.cruds", null, null, null);
 		HubPrincipal engineer = principal(Party.INTEGRATION_ENGINEER, "system/Patient.rs", null, null, null);

@@ -87,7 +87,7 @@ class JourneyStageIT extends HubIntegrationTest {
 		encounter.setSubject(new Reference(patientId));
 		client().create().resource(encounter).execute();
 		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.ONGOING_CARE);
-		assertThat(read(patientId).getMeta().getVersionId()).isEqualTo("1");
+		assertThat(PatientEngagement.getStage(read(patientId)).source()).isEqualTo(StageSource.MANUAL);
 	}
 
 	private String newPatient() {
