@@ -3,7 +3,12 @@ package dev.patient360.routes.hl7v2;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,31 +54,53 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 		this.workers = Executors.newFixedThreadPool(props.workers());
 	}
 
-	/** Processes due heads until none are left; returns how many messages were handled. */
+	/**
+	 * Processes due heads until none are left; returns how many messages were handled. Workers are
+	 * refilled as soon as one finishes (no batch barrier: one slow transaction must not idle the
+	 * others), and a patient whose head is in flight is left out of the next query, so per-patient
+	 * order holds: its next message only becomes a head once this one is DONE or DEAD.
+	 */
 	int drain() throws InterruptedException {
 		int total = 0;
-		while (true) {
-			List<Hl7v2Inbox.Pending> heads;
-			try {
-				heads = inbox.heads(props.workers() * 8);
-			}
-			catch (DataAccessException e) {
-				log.warn("HUB-4007 inbox unavailable for processing: {}", e.getClass().getSimpleName());
-				return total;
-			}
-			if (heads.isEmpty()) {
-				return total;
-			}
-			List<Future<?>> running = heads.stream().map(p -> workers.submit(() -> apply(p))).<Future<?>>map(f -> f).toList();
-			for (Future<?> f : running) {
-				try {
-					f.get();
+		Map<Future<String>, String> running = new HashMap<>();
+		CompletionService<String> done = new ExecutorCompletionService<>(workers);
+		try {
+			while (true) {
+				int free = props.workers() - running.size();
+				List<Hl7v2Inbox.Pending> heads = List.of();
+				if (free > 0) {
+					try {
+						heads = inbox.heads(free, running.values());
+					}
+					catch (DataAccessException e) {
+						log.warn("HUB-4007 inbox unavailable for processing: {}", e.getClass().getSimpleName());
+						if (running.isEmpty()) {
+							return total;
+						}
+					}
 				}
-				catch (java.util.concurrent.ExecutionException e) {
+				for (Hl7v2Inbox.Pending p : heads) {
+					running.put(done.submit(() -> apply(p), p.patientKey()), p.patientKey());
+				}
+				if (running.isEmpty()) {
+					return total;
+				}
+				// Either all workers are busy or there was no further head: the next query only
+				// makes sense once a worker (and maybe its patient's next message) is free.
+				Future<String> finished = done.take();
+				running.remove(finished);
+				total++;
+				try {
+					finished.get();
+				}
+				catch (ExecutionException e) {
 					log.warn("HUB-4007 inbox processing failed: {}", e.getCause().getClass().getSimpleName());
 				}
 			}
-			total += heads.size();
+		}
+		finally {
+			// Interrupted (shutdown): what is still running finishes or is retried from the inbox.
+			running.keySet().forEach(f -> f.cancel(true));
 		}
 	}
 
