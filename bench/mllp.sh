@@ -55,7 +55,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-HUB_ENV=(HUB_PORT="$HUB_PORT" HUB_SECURITY=disabled HUB_DATA_DIR="$OUT/hub-data"
+# Copies: a rebuild during a long run must not replace the jars under the running apps.
+cp hub-server/target/hub-server.jar camel-routes/target/camel-routes.jar "$OUT/"
+
+# A generous connection timeout: on a busy machine the hub's first connections can take seconds.
+HUB_ENV=(HUB_PORT="$HUB_PORT" HUB_SECURITY=disabled HUB_DATA_DIR="$OUT/hub-data" HUB_DB_CONNECTION_TIMEOUT=30s
 	HUB_DB_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$HUB_DB" HUB_DB_USER="$DB_USER" HUB_DB_PASSWORD="${HUB_DB_PASSWORD:-}")
 if [[ $LEAN == 1 ]]; then
 	HUB_ENV+=(HUB_AUDIT_ENABLED=false HUB_PATIENT_INDEX_ENABLED=false HUB_ENGAGEMENT_ENABLED=false)
@@ -68,9 +72,9 @@ ROUTES_ENV=(ROUTES_PORT="$ROUTES_PORT" ROUTES_MLLP_PORT="$MLLP_PORT" ROUTES_HUB_
 
 echo "hub: ${HUB_ENV[*]//HUB_DB_PASSWORD=*/HUB_DB_PASSWORD=...}" | tee "$OUT/settings.txt"
 echo "routes: ${ROUTES_ENV[*]//ROUTES_DB_PASSWORD=*/ROUTES_DB_PASSWORD=...}" | tee -a "$OUT/settings.txt"
-env "${HUB_ENV[@]}" java -XX:+UseParallelGC -jar hub-server/target/hub-server.jar >"$OUT/hub.log" 2>&1 &
+env "${HUB_ENV[@]}" java -XX:+UseParallelGC -jar "$OUT/hub-server.jar" >"$OUT/hub.log" 2>&1 &
 HUB_PID=$!
-env "${ROUTES_ENV[@]}" java -Xmx512m -jar camel-routes/target/camel-routes.jar >"$OUT/routes.log" 2>&1 &
+env "${ROUTES_ENV[@]}" java -Xmx512m -jar "$OUT/camel-routes.jar" >"$OUT/routes.log" 2>&1 &
 ROUTES_PID=$!
 for _ in $(seq 1 3000); do
 	kill -0 "$HUB_PID" || { tail -30 "$OUT/hub.log"; exit 1; }
@@ -84,3 +88,4 @@ done
 echo "both apps ready; N=$N K=$K" | tee -a "$OUT/settings.txt"
 java bench/MllpBench.java 127.0.0.1 "$MLLP_PORT" "http://127.0.0.1:$HUB_PORT/fhir" "$N" "$K" | tee "$OUT/bench.log"
 echo "logs: $OUT"
+rm -f "$OUT/hub-server.jar" "$OUT/camel-routes.jar"

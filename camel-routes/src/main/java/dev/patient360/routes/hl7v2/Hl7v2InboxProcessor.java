@@ -2,6 +2,7 @@ package dev.patient360.routes.hl7v2;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ca.uhn.hl7v2.HL7Exception;
 import dev.patient360.routes.common.ClientCredentialsTokens;
@@ -29,7 +31,9 @@ import org.springframework.stereotype.Component;
  * Applies inbox messages to the hub: each patient's messages strictly in arrival order, different
  * patients in parallel ({@code workers}). Hub outages are retried with exponential backoff up to
  * {@code maxBackoff}, without limit (an outage must not turn messages into dead letters); mapping
- * errors and 4xx answers go to the dead letters at once, so they never hold up that patient.
+ * errors and 4xx answers go to the dead letters at once, so they never hold up that patient. A hub
+ * that refuses the connector's credentials (401/403 even with a fresh token) pauses the whole
+ * processor with the same backoff; its messages stay pending.
  */
 @Component
 class Hl7v2InboxProcessor implements AutoCloseable {
@@ -43,6 +47,9 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 	private final MeterRegistry meters;
 	private final Hl7v2Parser parser = new Hl7v2Parser();
 	private final ExecutorService workers;
+	/** Set while the hub refuses our credentials: nothing is sent before this instant. */
+	private volatile Instant pausedUntil = Instant.MIN;
+	private final AtomicInteger refusals = new AtomicInteger();
 
 	Hl7v2InboxProcessor(Hl7v2Inbox inbox, HubClient hub, ClientCredentialsTokens tokens, Hl7v2Properties props,
 			MeterRegistry meters) {
@@ -66,7 +73,7 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 		CompletionService<String> done = new ExecutorCompletionService<>(workers);
 		try {
 			while (true) {
-				int free = props.workers() - running.size();
+				int free = paused() ? 0 : props.workers() - running.size();
 				List<Hl7v2Inbox.Pending> heads = List.of();
 				if (free > 0) {
 					try {
@@ -110,6 +117,7 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 			var ctx = new Hl7v2ToFhirMessageMapper.Context(sourceSystem(), Hl7v2Inbox.CONNECTOR, p.sender(),
 					Date.from(p.receivedAt()));
 			hub.transaction(Hl7v2ToFhirMessageMapper.map(message, ctx));
+			refusals.set(0);
 			inbox.done(p.id());
 			outcome(p, "applied");
 		}
@@ -125,15 +133,31 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 			inbox.deadLetter(p, "HUB-4021", e.getMessage() + "\n" + e.outcome());
 			outcome(p, "dead-letter");
 		}
+		catch (HubClient.HubCredentialsRefusedException e) {
+			// Not the message's fault: it stays pending, and the whole processor waits, since every
+			// other message would be refused the same way.
+			Duration pause = backoff(refusals.getAndIncrement());
+			pausedUntil = Instant.now().plus(pause);
+			log.warn("HUB-4033 hub refuses the connector's credentials; pausing the inbox processor for {}", pause);
+			inbox.retryLater(p.id(), pause, e.getMessage());
+			outcome(p, "credentials-refused");
+		}
 		catch (HubClient.HubUnavailableException | java.io.IOException e) {
-			long seconds = Math.min(props.maxBackoff().toSeconds(), 1L << Math.min(p.attempts(), 20));
-			inbox.retryLater(p.id(), Duration.ofSeconds(seconds),
+			inbox.retryLater(p.id(), backoff(p.attempts()),
 					e instanceof HubClient.HubUnavailableException ? e.getMessage() : "HUB-4020 " + e.getClass().getSimpleName());
 			outcome(p, "retry");
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private Duration backoff(int attempts) {
+		return Duration.ofSeconds(Math.min(props.maxBackoff().toSeconds(), 1L << Math.min(attempts, 20)));
+	}
+
+	private boolean paused() {
+		return Instant.now().isBefore(pausedUntil);
 	}
 
 	/** The configured code, else the token's {@code source_system} claim: the hub accepts no other. */
