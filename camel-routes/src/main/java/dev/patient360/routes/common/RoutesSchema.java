@@ -35,6 +35,8 @@ public final class RoutesSchema implements AutoCloseable {
 		  unique (sender, control_id, sha256))
 		""",
 		"create index if not exists hl7v2_inbox_pending on hl7v2_inbox (patient_key, id) where status = 'PENDING'",
+		// The processor reads pending rows in id order; without this it walks past every DONE row.
+		"create index if not exists hl7v2_inbox_pending_id on hl7v2_inbox (id) where status = 'PENDING'",
 		"""
 		create table if not exists dead_letter (
 		  id bigserial primary key,

@@ -17,7 +17,7 @@ class Hl7v2Inbox {
 	static final String CONNECTOR = "hl7v2-mllp";
 
 	record Pending(long id, String sender, String controlId, String messageType, String patientKey, Instant receivedAt,
-			byte[] raw, int attempts) {
+			byte[] raw, int attempts, String sha256) {
 	}
 
 	private final JdbcClient jdbc;
@@ -49,14 +49,14 @@ class Hl7v2Inbox {
 	 */
 	List<Pending> heads(int limit, Collection<String> busy) {
 		return jdbc.sql("""
-				select id, sender, control_id, message_type, patient_key, received_at, raw, attempts from hl7v2_inbox a
+				select id, sender, control_id, message_type, patient_key, received_at, raw, attempts, sha256 from hl7v2_inbox a
 				where status = 'PENDING' and next_attempt_at <= now() and patient_key <> all (?)
 				  and not exists (select 1 from hl7v2_inbox b where b.status = 'PENDING'
 				                  and b.patient_key = a.patient_key and b.id < a.id)
 				order by id limit ?""")
 				.params(busy.toArray(String[]::new), limit)
 				.query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-						rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getBytes(7), rs.getInt(8)))
+						rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getBytes(7), rs.getInt(8), rs.getString(9)))
 				.list();
 	}
 

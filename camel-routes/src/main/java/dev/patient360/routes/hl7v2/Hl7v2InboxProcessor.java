@@ -45,6 +45,7 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 	private final ClientCredentialsTokens tokens;
 	private final Hl7v2Properties props;
 	private final MeterRegistry meters;
+	private final Hl7v2AppliedSignals signals;
 	private final Hl7v2Parser parser = new Hl7v2Parser();
 	private final ExecutorService workers;
 	/** Set while the hub refuses our credentials: nothing is sent before this instant. */
@@ -52,7 +53,8 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 	private final AtomicInteger refusals = new AtomicInteger();
 
 	Hl7v2InboxProcessor(Hl7v2Inbox inbox, HubClient hub, ClientCredentialsTokens tokens, Hl7v2Properties props,
-			MeterRegistry meters) {
+			MeterRegistry meters, Hl7v2AppliedSignals signals) {
+		this.signals = signals;
 		this.inbox = inbox;
 		this.hub = hub;
 		this.tokens = tokens;
@@ -119,18 +121,22 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 			hub.transaction(Hl7v2ToFhirMessageMapper.map(message, ctx));
 			refusals.set(0);
 			inbox.done(p.id());
+			settled(p);
 			outcome(p, "applied");
 		}
 		catch (Hl7v2MappingException e) {
 			inbox.deadLetter(p, e.code(), e.getMessage());
+			settled(p);
 			outcome(p, "dead-letter");
 		}
 		catch (HL7Exception e) {
 			inbox.deadLetter(p, "HUB-4004", "message could not be parsed as ER7");
+			settled(p);
 			outcome(p, "dead-letter");
 		}
 		catch (HubClient.HubRejectedException e) {
 			inbox.deadLetter(p, "HUB-4021", e.getMessage() + "\n" + e.outcome());
+			settled(p);
 			outcome(p, "dead-letter");
 		}
 		catch (HubClient.HubCredentialsRefusedException e) {
@@ -150,6 +156,10 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private void settled(Hl7v2Inbox.Pending p) {
+		signals.settled(Hl7v2AppliedSignals.key(p.sender(), p.controlId(), p.sha256()));
 	}
 
 	private Duration backoff(int attempts) {
