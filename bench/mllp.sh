@@ -4,6 +4,7 @@
 # are in the hub, stops both and drops the databases. docs/benchmarks.md explains the figures.
 #
 #   bench/mllp.sh [--db-url jdbc:postgresql://127.0.0.1:5432] [-n 10000] [-k 4] [--workers 8] [--lean]
+#                 [--hub-jar FILE] [--routes-jar FILE]
 #
 # --lean runs the hub with HUB_AUDIT_ENABLED, HUB_PATIENT_INDEX_ENABLED and HUB_ENGAGEMENT_ENABLED
 # off, to split the hub's per-message cost into FHIR storage and what these features add.
@@ -15,6 +16,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 DB_URL=jdbc:postgresql://127.0.0.1:5432 DB_USER=postgres N=10000 K=4 WORKERS="" LEAN=0
 HUB_PORT=18090 ROUTES_PORT=18091 MLLP_PORT=12575
+HUB_JAR=hub-server/target/hub-server.jar ROUTES_JAR=camel-routes/target/camel-routes.jar
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 		--db-url) DB_URL=$2; shift 2 ;;
@@ -25,6 +27,8 @@ while [[ $# -gt 0 ]]; do
 		--lean) LEAN=1; shift ;;
 		--hub-port) HUB_PORT=$2; shift 2 ;;
 		--mllp-port) MLLP_PORT=$2; shift 2 ;;
+		--hub-jar) HUB_JAR=$2; shift 2 ;;
+		--routes-jar) ROUTES_JAR=$2; shift 2 ;;
 		*) echo "unknown option $1" >&2; exit 2 ;;
 	esac
 done
@@ -56,7 +60,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Copies: a rebuild during a long run must not replace the jars under the running apps.
-cp hub-server/target/hub-server.jar camel-routes/target/camel-routes.jar "$OUT/"
+cp "$HUB_JAR" "$OUT/hub-server.jar"
+cp "$ROUTES_JAR" "$OUT/camel-routes.jar"
 
 # A generous connection timeout: on a busy machine the hub's first connections can take seconds.
 HUB_ENV=(HUB_PORT="$HUB_PORT" HUB_SECURITY=disabled HUB_DATA_DIR="$OUT/hub-data" HUB_DB_CONNECTION_TIMEOUT=30s

@@ -45,15 +45,20 @@ class Hl7v2Inbox {
 	/**
 	 * The first pending message of each patient, if it is due, leaving out patients in
 	 * {@code busy} (their head is being applied right now): a later message of a patient waits for
-	 * the earlier one even while that one is backing off.
+	 * the earlier one even while that one is backing off. One pass over the pending index in
+	 * (patient, id) order: linear in the backlog whatever the statistics say (an anti-join "no
+	 * earlier pending row" degenerated to a quadratic plan and took minutes with 10,000 pending).
 	 */
 	List<Pending> heads(int limit, Collection<String> busy) {
 		return jdbc.sql("""
-				select id, sender, control_id, message_type, patient_key, received_at, raw, attempts, sha256 from hl7v2_inbox a
-				where status = 'PENDING' and next_attempt_at <= now() and patient_key <> all (?)
-				  and not exists (select 1 from hl7v2_inbox b where b.status = 'PENDING'
-				                  and b.patient_key = a.patient_key and b.id < a.id)
-				order by id limit ?""")
+				with heads as (
+				  select distinct on (patient_key) id, patient_key, next_attempt_at from hl7v2_inbox
+				  where status = 'PENDING' and patient_key <> all (?)
+				  order by patient_key, id)
+				select i.id, i.sender, i.control_id, i.message_type, i.patient_key, i.received_at, i.raw, i.attempts, i.sha256
+				from heads h join hl7v2_inbox i on i.id = h.id
+				where h.next_attempt_at <= now()
+				order by h.id limit ?""")
 				.params(busy.toArray(String[]::new), limit)
 				.query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
 						rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getBytes(7), rs.getInt(8), rs.getString(9)))

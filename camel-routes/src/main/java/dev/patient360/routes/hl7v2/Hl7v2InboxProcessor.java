@@ -3,9 +3,10 @@ package dev.patient360.routes.hl7v2;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Date;
+import java.util.Deque;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
@@ -66,36 +67,37 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 	/**
 	 * Processes due heads until none are left; returns how many messages were handled. Workers are
 	 * refilled as soon as one finishes (no batch barrier: one slow transaction must not idle the
-	 * others), and a patient whose head is in flight is left out of the next query, so per-patient
-	 * order holds: its next message only becomes a head once this one is DONE or DEAD.
+	 * others). Heads are fetched in batches of {@code workers * 16} and kept until dispatched: each is
+	 * the oldest pending message of a patient not in flight, and stays so, since only this loop
+	 * applies messages. A patient's next message only becomes a head once this one is DONE or DEAD.
 	 */
 	int drain() throws InterruptedException {
 		int total = 0;
 		Map<Future<String>, String> running = new HashMap<>();
+		Deque<Hl7v2Inbox.Pending> due = new ArrayDeque<>();
 		CompletionService<String> done = new ExecutorCompletionService<>(workers);
 		try {
 			while (true) {
-				int free = paused() ? 0 : props.workers() - running.size();
-				List<Hl7v2Inbox.Pending> heads = List.of();
-				if (free > 0) {
+				if (paused()) {
+					due.clear();
+				}
+				else if (due.isEmpty() && running.size() < props.workers()) {
 					try {
-						heads = inbox.heads(free, running.values());
+						due.addAll(inbox.heads(props.workers() * 16, running.values()));
 					}
 					catch (DataAccessException e) {
 						log.warn("HUB-4007 inbox unavailable for processing: {}", e.getClass().getSimpleName());
-						if (running.isEmpty()) {
-							return total;
-						}
 					}
 				}
-				for (Hl7v2Inbox.Pending p : heads) {
+				while (!due.isEmpty() && running.size() < props.workers()) {
+					Hl7v2Inbox.Pending p = due.poll();
 					running.put(done.submit(() -> apply(p), p.patientKey()), p.patientKey());
 				}
 				if (running.isEmpty()) {
 					return total;
 				}
-				// Either all workers are busy or there was no further head: the next query only
-				// makes sense once a worker (and maybe its patient's next message) is free.
+				// All workers busy, or nothing more due: wait for one to finish (its patient's next
+				// message may now be due).
 				Future<String> finished = done.take();
 				running.remove(finished);
 				total++;
