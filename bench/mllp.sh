@@ -58,6 +58,9 @@ cleanup() {
 	psql_ -d postgres -c "drop database if exists $HUB_DB" -c "drop database if exists $ROUTES_DB" || true
 }
 trap cleanup EXIT
+# A TERM or INT (Ctrl-C) ends the script through exit, so the EXIT trap stops both apps.
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 # Copies: a rebuild during a long run must not replace the jars under the running apps.
 cp "$HUB_JAR" "$OUT/hub-server.jar"
