@@ -81,7 +81,7 @@ public class MllpBench {
 				latencies[n / 2] / 1e6, latencies[(int) (n * 0.99)] / 1e6, latencies[n - 1] / 1e6);
 		long target = before + accepted.get();
 		long count;
-		while ((count = provenanceCount(hub)) < target) {
+		while ((count = provenanceCountRetrying(hub)) < target) {
 			Thread.sleep(1000);
 			System.out.printf("  in the hub: %d / %d after %.0f s%n", count - before, accepted.get(), (System.nanoTime() - start) / 1e9);
 		}
@@ -131,6 +131,22 @@ public class MllpBench {
 
 	private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 	private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
+
+	/** A busy hub may drop a count query; the run goes on (the messages are already accepted). */
+	private static long provenanceCountRetrying(String hub) throws Exception {
+		for (int attempt = 1; ; attempt++) {
+			try {
+				return provenanceCount(hub);
+			}
+			catch (IOException | IllegalStateException e) {
+				if (attempt == 30) {
+					throw e;
+				}
+				System.out.printf("  count query failed (%s), retrying%n", e.getClass().getSimpleName());
+				Thread.sleep(2000);
+			}
+		}
+	}
 
 	private static long provenanceCount(String hub) throws Exception {
 		HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(hub + "/Provenance?_summary=count"))

@@ -87,6 +87,9 @@ public class ClientCredentialsTokens {
 		if (response.statusCode() / 100 != 2) {
 			// 5xx and network errors are IOExceptions: retried like a hub outage. The body is not
 			// quoted: it could echo the secret.
+			if (response.statusCode() == 400 || response.statusCode() == 401 || response.statusCode() == 403) {
+				throw new TokenRefusedException(response.statusCode());
+			}
 			throw new IOException("HUB-4002 token endpoint answered HTTP " + response.statusCode());
 		}
 		JsonNode body = JSON.readTree(response.body());
@@ -98,6 +101,20 @@ public class ClientCredentialsTokens {
 		c = new Cached(value, clock.instant().plusSeconds(expiresIn), claims(value));
 		cached = c;
 		return c;
+	}
+
+	/** The token endpoint refused the client credentials (wrong secret, disabled client). */
+	public static class TokenRefusedException extends IOException {
+		private final int status;
+
+		TokenRefusedException(int status) {
+			super("HUB-4002 token endpoint refused the client credentials with HTTP " + status);
+			this.status = status;
+		}
+
+		public int status() {
+			return status;
+		}
 	}
 
 	private static JsonNode claims(String jwt) throws IOException {

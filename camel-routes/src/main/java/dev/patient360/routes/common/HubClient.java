@@ -16,7 +16,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Outcomes are sorted by whether retrying can help: 5xx, 429, 408 and network errors throw
  * {@link HubUnavailableException} (retry later), other 4xx throw {@link HubRejectedException}
- * (dead letter). A 401 is retried once with a fresh token first.
+ * (dead letter). A 401 or 403 is retried once with a fresh token first; if the hub (or the token
+ * endpoint) still refuses, {@link HubCredentialsRefusedException} says so: a configuration problem,
+ * not the message's fault, so it is retried later like an outage and shown on the health endpoint.
  */
 @Component
 public class HubClient {
@@ -26,12 +28,14 @@ public class HubClient {
 	private final RoutesProperties routes;
 	private final HubClientProperties props;
 	private final ClientCredentialsTokens tokens;
+	private final HubHealthIndicator health;
 	private final HttpClient http;
 
-	HubClient(RoutesProperties routes, HubClientProperties props, ClientCredentialsTokens tokens) {
+	HubClient(RoutesProperties routes, HubClientProperties props, ClientCredentialsTokens tokens, HubHealthIndicator health) {
 		this.routes = routes;
 		this.props = props;
 		this.tokens = tokens;
+		this.health = health;
 		this.http = HttpClient.newBuilder().connectTimeout(props.requestTimeout()).build();
 	}
 
@@ -40,22 +44,37 @@ public class HubClient {
 		String body = FHIR.newJsonParser().encodeResourceToString(transaction);
 		try {
 			HttpResponse<String> response = post(body);
-			if (response.statusCode() == 401) {
+			if (refused(response.statusCode())) {
 				tokens.invalidate();
 				response = post(body);
 			}
 			int status = response.statusCode();
+			if (refused(status)) {
+				health.credentialsRefused("hub answered HTTP " + status + " with a fresh token");
+				throw new HubCredentialsRefusedException("HUB-4033 hub refused the connector's credentials with HTTP "
+						+ status + " after a fresh token");
+			}
+			health.credentialsAccepted();
 			if (status / 100 == 2) {
 				return FHIR.newJsonParser().parseResource(Bundle.class, response.body());
 			}
-			if (status >= 500 || status == 429 || status == 408 || status == 401) {
+			if (status >= 500 || status == 429 || status == 408) {
 				throw new HubUnavailableException("HUB-4020 hub answered HTTP " + status);
 			}
 			throw new HubRejectedException(status, response.body());
 		}
+		catch (ClientCredentialsTokens.TokenRefusedException e) {
+			health.credentialsRefused("token endpoint answered HTTP " + e.status());
+			throw new HubCredentialsRefusedException("HUB-4033 token endpoint refused the connector's credentials with HTTP "
+					+ e.status(), e);
+		}
 		catch (IOException e) {
 			throw new HubUnavailableException("HUB-4020 hub unreachable: " + e.getClass().getSimpleName(), e);
 		}
+	}
+
+	private static boolean refused(int status) {
+		return status == 401 || status == 403;
 	}
 
 	private HttpResponse<String> post(String body) throws IOException, InterruptedException {
@@ -75,6 +94,20 @@ public class HubClient {
 		}
 
 		HubUnavailableException(String message, Throwable cause) {
+			super(message, cause);
+		}
+	}
+
+	/**
+	 * The hub or the token endpoint keeps refusing the connector (401/403 even with a fresh token):
+	 * no message can be written until an operator fixes the client's secret or roles.
+	 */
+	public static class HubCredentialsRefusedException extends HubUnavailableException {
+		HubCredentialsRefusedException(String message) {
+			super(message);
+		}
+
+		HubCredentialsRefusedException(String message, Throwable cause) {
 			super(message, cause);
 		}
 	}

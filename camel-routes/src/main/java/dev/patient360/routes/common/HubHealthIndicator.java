@@ -10,7 +10,9 @@ import org.springframework.stereotype.Component;
 /**
  * The hub's reachability as last seen by the {@code hub-heartbeat} route, shown as the {@code hub}
  * component of {@code /actuator/health}. It reports the last check instead of calling the hub
- * itself, so health requests never wait on the network.
+ * itself, so health requests never wait on the network. While the hub (or the token endpoint)
+ * refuses the connector's credentials on writes, it is DOWN with {@code HUB-4033} whatever the
+ * heartbeat says: {@code /metadata} answers without a token, writes do not.
  */
 @Component
 class HubHealthIndicator implements HealthIndicator {
@@ -18,9 +20,28 @@ class HubHealthIndicator implements HealthIndicator {
 	private final AtomicReference<Health> last =
 			new AtomicReference<>(Health.unknown().withDetail("reason", "no heartbeat yet").build());
 
+	private final AtomicReference<Health> refused = new AtomicReference<>();
+
 	@Override
 	public Health health() {
-		return last.get();
+		Health r = refused.get();
+		return r != null ? r : last.get();
+	}
+
+	/** @param reason which endpoint and status; never a token or a response body */
+	void credentialsRefused(String reason) {
+		Health current = refused.get();
+		String since = current == null ? Instant.now().toString() : (String) current.getDetails().get("since");
+		refused.set(Health.down().withDetail("error", "HUB-4033 the hub refuses the connector's credentials; "
+				+ "writes are retried with backoff, nothing is dead-lettered for it")
+				.withDetail("reason", reason).withDetail("since", since)
+				.withDetail("lastRefusedAt", Instant.now().toString()).build());
+	}
+
+	void credentialsAccepted() {
+		if (refused.get() != null) {
+			refused.set(null);
+		}
 	}
 
 	void answered(String url, int status, Instant at) {

@@ -13,7 +13,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The connector app's connection pool: {@code ROUTES_DB_URL} when set, else embedded PostgreSQL.
- * The schema is created (idempotently) before any route starts, since routes depend on the pool.
+ * The schema is created (idempotently) before any route starts, since routes depend on the pool;
+ * while the database is down it is created in the background as soon as the database answers.
  */
 @Configuration(proxyBeanMethods = false)
 class RoutesDatabaseConfig {
@@ -46,10 +47,10 @@ class RoutesDatabaseConfig {
 		return new HikariDataSource(config);
 	}
 
-	@Bean
+	@Bean(destroyMethod = "close")
 	RoutesSchema routesSchema(DataSource dataSource) {
 		RoutesSchema schema = new RoutesSchema(JdbcClient.create(dataSource));
-		schema.create();
+		schema.createOrRetry();
 		return schema;
 	}
 

@@ -48,6 +48,10 @@ public enum RoutesErrorCode {
 	DEAD_LETTER_NOT_OPEN("HUB-4030"),
 	/** Dead-letter API: the letter has no inbox to retry from. */
 	DEAD_LETTER_NOT_RETRYABLE("HUB-4031"),
+	/** The connector app's database was unreachable at start; its schema is created once it answers. */
+	ROUTES_DB_UNAVAILABLE_AT_START("HUB-4032"),
+	/** The hub or token endpoint refuses the connector's credentials (401/403 with a fresh token): retried, health DOWN. */
+	HUB_CREDENTIALS_REFUSED("HUB-4033"),
 	/** Connector kit: the SMART backend-services private key cannot be read or used to sign. */
 	SOURCE_KEY_UNUSABLE("HUB-5001"),
 	/** Connector kit: the source's token endpoint refused the client assertion or sent no token. */

@@ -1,12 +1,20 @@
 package dev.patient360.routes.common;
 
+import java.time.Duration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The connector app's tables, created with idempotent DDL at start (no migration tool: the schema
  * is small and only ever grows by new tables and {@code add column if not exists}).
  */
-public final class RoutesSchema {
+public final class RoutesSchema implements AutoCloseable {
+
+	private static final Logger log = LoggerFactory.getLogger(RoutesSchema.class);
+	private static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(10);
 
 	private static final String[] DDL = {
 		"""
@@ -27,6 +35,8 @@ public final class RoutesSchema {
 		  unique (sender, control_id, sha256))
 		""",
 		"create index if not exists hl7v2_inbox_pending on hl7v2_inbox (patient_key, id) where status = 'PENDING'",
+		// The processor reads pending rows in id order; without this it walks past every DONE row.
+		"create index if not exists hl7v2_inbox_pending_id on hl7v2_inbox (id) where status = 'PENDING'",
 		"""
 		create table if not exists dead_letter (
 		  id bigserial primary key,
@@ -56,6 +66,7 @@ public final class RoutesSchema {
 	};
 
 	private final JdbcClient jdbc;
+	private volatile Thread retry;
 
 	RoutesSchema(JdbcClient jdbc) {
 		this.jdbc = jdbc;
@@ -64,6 +75,52 @@ public final class RoutesSchema {
 	void create() {
 		for (String ddl : DDL) {
 			jdbc.sql(ddl).update();
+		}
+	}
+
+	/**
+	 * Creates the schema now, or, while the database is unreachable, keeps trying in the
+	 * background: the app still starts, and until the tables exist every inbox write fails, so the
+	 * listener answers AE and the sender resends.
+	 */
+	void createOrRetry() {
+		try {
+			create();
+		}
+		catch (DataAccessException e) {
+			log.warn("HUB-4032 routes database unavailable at start ({}); creating the schema in the background",
+					e.getClass().getSimpleName());
+			Thread t = new Thread(this::retryUntilCreated, "routes-schema");
+			t.setDaemon(true);
+			retry = t;
+			t.start();
+		}
+	}
+
+	private void retryUntilCreated() {
+		long waitMs = 500;
+		while (!Thread.currentThread().isInterrupted()) {
+			try {
+				Thread.sleep(waitMs);
+				create();
+				log.info("Routes database reachable again, schema created");
+				return;
+			}
+			catch (DataAccessException e) {
+				waitMs = Math.min(waitMs * 2, MAX_RETRY_WAIT.toMillis());
+				log.debug("Schema creation failed again", e);
+			}
+			catch (InterruptedException e) {
+				return;
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		Thread t = retry;
+		if (t != null) {
+			t.interrupt();
 		}
 	}
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -15,7 +16,8 @@ class Hl7v2Inbox {
 
 	static final String CONNECTOR = "hl7v2-mllp";
 
-	record Pending(long id, String sender, String controlId, String messageType, Instant receivedAt, byte[] raw, int attempts) {
+	record Pending(long id, String sender, String controlId, String messageType, String patientKey, Instant receivedAt,
+			byte[] raw, int attempts, String sha256) {
 	}
 
 	private final JdbcClient jdbc;
@@ -41,19 +43,25 @@ class Hl7v2Inbox {
 	}
 
 	/**
-	 * The first pending message of each patient, if it is due: a later message of a patient waits
-	 * for the earlier one even while that one is backing off.
+	 * The first pending message of each patient, if it is due, leaving out patients in
+	 * {@code busy} (their head is being applied right now): a later message of a patient waits for
+	 * the earlier one even while that one is backing off. One pass over the pending index in
+	 * (patient, id) order: linear in the backlog whatever the statistics say (an anti-join "no
+	 * earlier pending row" degenerated to a quadratic plan and took minutes with 10,000 pending).
 	 */
-	List<Pending> heads(int limit) {
+	List<Pending> heads(int limit, Collection<String> busy) {
 		return jdbc.sql("""
-				select id, sender, control_id, message_type, received_at, raw, attempts from hl7v2_inbox a
-				where status = 'PENDING' and next_attempt_at <= now()
-				  and not exists (select 1 from hl7v2_inbox b where b.status = 'PENDING'
-				                  and b.patient_key = a.patient_key and b.id < a.id)
-				order by id limit ?""")
-				.param(limit)
+				with heads as (
+				  select distinct on (patient_key) id, patient_key, next_attempt_at from hl7v2_inbox
+				  where status = 'PENDING' and patient_key <> all (?)
+				  order by patient_key, id)
+				select i.id, i.sender, i.control_id, i.message_type, i.patient_key, i.received_at, i.raw, i.attempts, i.sha256
+				from heads h join hl7v2_inbox i on i.id = h.id
+				where h.next_attempt_at <= now()
+				order by h.id limit ?""")
+				.params(busy.toArray(String[]::new), limit)
 				.query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-						rs.getTimestamp(5).toInstant(), rs.getBytes(6), rs.getInt(7)))
+						rs.getString(5), rs.getTimestamp(6).toInstant(), rs.getBytes(7), rs.getInt(8), rs.getString(9)))
 				.list();
 	}
 

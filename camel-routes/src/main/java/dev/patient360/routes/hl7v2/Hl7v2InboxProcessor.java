@@ -2,11 +2,19 @@ package dev.patient360.routes.hl7v2;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Date;
-import java.util.List;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ca.uhn.hl7v2.HL7Exception;
 import dev.patient360.routes.common.ClientCredentialsTokens;
@@ -24,7 +32,9 @@ import org.springframework.stereotype.Component;
  * Applies inbox messages to the hub: each patient's messages strictly in arrival order, different
  * patients in parallel ({@code workers}). Hub outages are retried with exponential backoff up to
  * {@code maxBackoff}, without limit (an outage must not turn messages into dead letters); mapping
- * errors and 4xx answers go to the dead letters at once, so they never hold up that patient.
+ * errors and 4xx answers go to the dead letters at once, so they never hold up that patient. A hub
+ * that refuses the connector's credentials (401/403 even with a fresh token) pauses the whole
+ * processor with the same backoff; its messages stay pending.
  */
 @Component
 class Hl7v2InboxProcessor implements AutoCloseable {
@@ -36,11 +46,16 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 	private final ClientCredentialsTokens tokens;
 	private final Hl7v2Properties props;
 	private final MeterRegistry meters;
+	private final Hl7v2AppliedSignals signals;
 	private final Hl7v2Parser parser = new Hl7v2Parser();
 	private final ExecutorService workers;
+	/** Set while the hub refuses our credentials: nothing is sent before this instant. */
+	private volatile Instant pausedUntil = Instant.MIN;
+	private final AtomicInteger refusals = new AtomicInteger();
 
 	Hl7v2InboxProcessor(Hl7v2Inbox inbox, HubClient hub, ClientCredentialsTokens tokens, Hl7v2Properties props,
-			MeterRegistry meters) {
+			MeterRegistry meters, Hl7v2AppliedSignals signals) {
+		this.signals = signals;
 		this.inbox = inbox;
 		this.hub = hub;
 		this.tokens = tokens;
@@ -49,31 +64,54 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 		this.workers = Executors.newFixedThreadPool(props.workers());
 	}
 
-	/** Processes due heads until none are left; returns how many messages were handled. */
+	/**
+	 * Processes due heads until none are left; returns how many messages were handled. Workers are
+	 * refilled as soon as one finishes (no batch barrier: one slow transaction must not idle the
+	 * others). Heads are fetched in batches of {@code workers * 16} and kept until dispatched: each is
+	 * the oldest pending message of a patient not in flight, and stays so, since only this loop
+	 * applies messages. A patient's next message only becomes a head once this one is DONE or DEAD.
+	 */
 	int drain() throws InterruptedException {
 		int total = 0;
-		while (true) {
-			List<Hl7v2Inbox.Pending> heads;
-			try {
-				heads = inbox.heads(props.workers() * 8);
-			}
-			catch (DataAccessException e) {
-				log.warn("HUB-4007 inbox unavailable for processing: {}", e.getClass().getSimpleName());
-				return total;
-			}
-			if (heads.isEmpty()) {
-				return total;
-			}
-			List<Future<?>> running = heads.stream().map(p -> workers.submit(() -> apply(p))).<Future<?>>map(f -> f).toList();
-			for (Future<?> f : running) {
-				try {
-					f.get();
+		Map<Future<String>, String> running = new HashMap<>();
+		Deque<Hl7v2Inbox.Pending> due = new ArrayDeque<>();
+		CompletionService<String> done = new ExecutorCompletionService<>(workers);
+		try {
+			while (true) {
+				if (paused()) {
+					due.clear();
 				}
-				catch (java.util.concurrent.ExecutionException e) {
+				else if (due.isEmpty() && running.size() < props.workers()) {
+					try {
+						due.addAll(inbox.heads(props.workers() * 16, running.values()));
+					}
+					catch (DataAccessException e) {
+						log.warn("HUB-4007 inbox unavailable for processing: {}", e.getClass().getSimpleName());
+					}
+				}
+				while (!due.isEmpty() && running.size() < props.workers()) {
+					Hl7v2Inbox.Pending p = due.poll();
+					running.put(done.submit(() -> apply(p), p.patientKey()), p.patientKey());
+				}
+				if (running.isEmpty()) {
+					return total;
+				}
+				// All workers busy, or nothing more due: wait for one to finish (its patient's next
+				// message may now be due).
+				Future<String> finished = done.take();
+				running.remove(finished);
+				total++;
+				try {
+					finished.get();
+				}
+				catch (ExecutionException e) {
 					log.warn("HUB-4007 inbox processing failed: {}", e.getCause().getClass().getSimpleName());
 				}
 			}
-			total += heads.size();
+		}
+		finally {
+			// Interrupted (shutdown): what is still running finishes or is retried from the inbox.
+			running.keySet().forEach(f -> f.cancel(true));
 		}
 	}
 
@@ -83,30 +121,55 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 			var ctx = new Hl7v2ToFhirMessageMapper.Context(sourceSystem(), Hl7v2Inbox.CONNECTOR, p.sender(),
 					Date.from(p.receivedAt()));
 			hub.transaction(Hl7v2ToFhirMessageMapper.map(message, ctx));
+			refusals.set(0);
 			inbox.done(p.id());
+			settled(p);
 			outcome(p, "applied");
 		}
 		catch (Hl7v2MappingException e) {
 			inbox.deadLetter(p, e.code(), e.getMessage());
+			settled(p);
 			outcome(p, "dead-letter");
 		}
 		catch (HL7Exception e) {
 			inbox.deadLetter(p, "HUB-4004", "message could not be parsed as ER7");
+			settled(p);
 			outcome(p, "dead-letter");
 		}
 		catch (HubClient.HubRejectedException e) {
 			inbox.deadLetter(p, "HUB-4021", e.getMessage() + "\n" + e.outcome());
+			settled(p);
 			outcome(p, "dead-letter");
 		}
+		catch (HubClient.HubCredentialsRefusedException e) {
+			// Not the message's fault: it stays pending, and the whole processor waits, since every
+			// other message would be refused the same way.
+			Duration pause = backoff(refusals.getAndIncrement());
+			pausedUntil = Instant.now().plus(pause);
+			log.warn("HUB-4033 hub refuses the connector's credentials; pausing the inbox processor for {}", pause);
+			inbox.retryLater(p.id(), pause, e.getMessage());
+			outcome(p, "credentials-refused");
+		}
 		catch (HubClient.HubUnavailableException | java.io.IOException e) {
-			long seconds = Math.min(props.maxBackoff().toSeconds(), 1L << Math.min(p.attempts(), 20));
-			inbox.retryLater(p.id(), Duration.ofSeconds(seconds),
+			inbox.retryLater(p.id(), backoff(p.attempts()),
 					e instanceof HubClient.HubUnavailableException ? e.getMessage() : "HUB-4020 " + e.getClass().getSimpleName());
 			outcome(p, "retry");
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	private void settled(Hl7v2Inbox.Pending p) {
+		signals.settled(Hl7v2AppliedSignals.key(p.sender(), p.controlId(), p.sha256()));
+	}
+
+	private Duration backoff(int attempts) {
+		return Duration.ofSeconds(Math.min(props.maxBackoff().toSeconds(), 1L << Math.min(attempts, 20)));
+	}
+
+	private boolean paused() {
+		return Instant.now().isBefore(pausedUntil);
 	}
 
 	/** The configured code, else the token's {@code source_system} claim: the hub accepts no other. */

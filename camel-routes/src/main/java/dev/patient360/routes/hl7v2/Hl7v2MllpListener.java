@@ -1,5 +1,11 @@
 package dev.patient360.routes.hl7v2;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.Message;
 import dev.patient360.routes.hl7v2.mapping.Hl7v2Parser;
@@ -18,14 +24,17 @@ import org.springframework.stereotype.Component;
 class Hl7v2MllpListener {
 
 	private static final Logger log = LoggerFactory.getLogger(Hl7v2MllpListener.class);
+	private static final Duration RECHECK = Duration.ofSeconds(1);
 
 	private final Hl7v2Inbox inbox;
 	private final Hl7v2Properties props;
 	private final MeterRegistry meters;
+	private final Hl7v2AppliedSignals signals;
 	private final Hl7v2Parser parser = new Hl7v2Parser();
 
-	Hl7v2MllpListener(Hl7v2Inbox inbox, Hl7v2Properties props, MeterRegistry meters) {
+	Hl7v2MllpListener(Hl7v2Inbox inbox, Hl7v2Properties props, MeterRegistry meters, Hl7v2AppliedSignals signals) {
 		this.inbox = inbox;
+		this.signals = signals;
 		this.props = props;
 		this.meters = meters;
 	}
@@ -73,11 +82,16 @@ class Hl7v2MllpListener {
 		}
 	}
 
-	/** Polls the inbox row: the processor, not this thread, applies the message, so ordering holds. */
+	/**
+	 * Waits for the processor (not this thread: it applies the message, so ordering holds) to
+	 * settle the inbox row: woken by its signal, re-reading the row at least every second.
+	 */
 	private String awaitApplied(Hl7v2Frame frame) {
 		long deadline = System.nanoTime() + props.afterCommitTimeout().toNanos();
+		String key = Hl7v2AppliedSignals.key(frame.sender(), frame.controlId(), frame.sha256());
+		CompletableFuture<Void> signal = signals.watch(key);
 		try {
-			while (System.nanoTime() < deadline) {
+			while (true) {
 				String status = inbox.status(frame);
 				if ("DONE".equals(status)) {
 					return answer(frame, Hl7v2Acks.Code.ACCEPT, null, null);
@@ -85,14 +99,32 @@ class Hl7v2MllpListener {
 				if ("DEAD".equals(status)) {
 					return answer(frame, Hl7v2Acks.Code.REJECT, "207", "HUB-4009 message could not be applied (dead letter)");
 				}
-				Thread.sleep(50);
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				if (signal.isDone()) {
+					signal = signals.watch(key);
+				}
+				try {
+					signal.get(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
+				}
+				catch (TimeoutException e) {
+					// re-read the row: the signal is a shortcut, not the truth
+				}
 			}
 		}
 		catch (InterruptedException e) {
 			Thread.currentThread().interrupt();
 		}
+		catch (ExecutionException e) {
+			log.warn("HUB-4008 after-commit wait failed: {}", e.getCause().getClass().getSimpleName());
+		}
 		catch (DataAccessException e) {
 			log.warn("HUB-4006 inbox unavailable while waiting for the hub: {}", e.getClass().getSimpleName());
+		}
+		finally {
+			signals.forget(key, signal);
 		}
 		return answer(frame, Hl7v2Acks.Code.ERROR, "207", "HUB-4008 hub has not committed the message yet, resend later");
 	}

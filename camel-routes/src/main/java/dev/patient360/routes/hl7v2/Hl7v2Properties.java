@@ -29,6 +29,12 @@ import org.springframework.validation.annotation.Validated;
  *     message's transaction
  * @param afterCommitTimeout how long that listener waits for the hub before answering AE
  *     ({@code ROUTES_HL7V2_AFTER_COMMIT_TIMEOUT}); the sender's resend then waits again
+ * @param tlsKeystore PKCS12 (or JKS) keystore with the listener's key and certificate
+ *     ({@code ROUTES_MLLP_TLS_KEYSTORE}); set = both listeners speak TLS only, blank = plain TCP
+ * @param tlsKeystorePassword its password ({@code ROUTES_MLLP_TLS_KEYSTORE_PASSWORD})
+ * @param tlsTruststore certificates of the senders allowed to connect ({@code ROUTES_MLLP_TLS_TRUSTSTORE});
+ *     set = a client certificate is required, blank = any client (server-authenticated TLS)
+ * @param tlsTruststorePassword its password ({@code ROUTES_MLLP_TLS_TRUSTSTORE_PASSWORD})
  */
 @Validated
 @ConfigurationProperties("routes.hl7v2")
@@ -42,7 +48,19 @@ public record Hl7v2Properties(
 		@Min(1) @Max(64) @DefaultValue("4") int workers,
 		@NotNull @DefaultValue("5m") Duration maxBackoff,
 		@Min(0) @Max(65535) @DefaultValue("0") int afterCommitPort,
-		@NotNull @DefaultValue("30s") Duration afterCommitTimeout) {
+		@NotNull @DefaultValue("30s") Duration afterCommitTimeout,
+		String tlsKeystore,
+		String tlsKeystorePassword,
+		String tlsTruststore,
+		String tlsTruststorePassword) {
 
 	public enum Unsupported { REJECT, STORE }
+
+	boolean tls() {
+		return tlsKeystore != null && !tlsKeystore.isBlank();
+	}
+
+	boolean clientCertificates() {
+		return tlsTruststore != null && !tlsTruststore.isBlank();
+	}
 }

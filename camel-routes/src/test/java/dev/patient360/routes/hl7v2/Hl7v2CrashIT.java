@@ -8,6 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Crash safety: the packaged connector ({@code target/camel-routes.jar}) is killed with SIGKILL in
@@ -106,6 +111,7 @@ class Hl7v2CrashIT {
 
 	@Test
 	void killedMidStreamAndRestartedTheHubHoldsEveryMessageExactlyOnceInOrder() throws Exception {
+		long provenancesBefore = count("Provenance?_summary=count");
 		int next = 0;
 		int crashAt = MESSAGES / 3;
 		boolean crashed = false;
@@ -132,7 +138,7 @@ class Hl7v2CrashIT {
 			}
 		}
 		assertThat(resentAfterCrash).containsExactly(crashAt);
-		await().atMost(Duration.ofMinutes(2)).until(() -> count("Provenance?_summary=count") == MESSAGES);
+		await().atMost(Duration.ofMinutes(2)).until(() -> count("Provenance?_summary=count") - provenancesBefore == MESSAGES);
 		assertThat(count("Patient?identifier=CRASH" + RUN + "P0,CRASH" + RUN + "P1&_summary=count")).isEqualTo(2);
 		for (int p = 0; p < PATIENTS; p++) {
 			Bundle b = search("Patient?identifier=CRASH" + RUN + "P" + p);
@@ -140,6 +146,99 @@ class Hl7v2CrashIT {
 			int last = MESSAGES - PATIENTS + p;
 			assertThat(((Patient) b.getEntryFirstRep().getResource()).getNameFirstRep().getFamily())
 					.as("patient %d carries its last message", p).isEqualTo("Family" + last);
+		}
+	}
+
+	/**
+	 * The routes app's database goes away mid-stream (its connections are terminated and new ones
+	 * refused): every message sent meanwhile is answered AE, never AA, and the sender's resends
+	 * after the database is back leave each message applied exactly once, in order per patient.
+	 */
+	@Test
+	void databaseConnectionsCutMidStreamTheListenerAnswersAeAndEachMessageIsAppliedOnce() throws Exception {
+		assumeTrue(db.url() != null, "needs HUB_TEST_DB_URL: the embedded database cannot be cut from outside");
+		String run = "CUT" + RUN;
+		int messages = 60;
+		int patients = 6;
+		long provenancesBefore = count("Provenance?_summary=count");
+		int cutAt = messages / 3;
+		List<String> answersWhileCut = new ArrayList<>();
+		try (MllpClient client = new MllpClient(mllpPort)) {
+			for (int i = 0; i < messages; i++) {
+				String message = updateMessage(run, i, patients);
+				if (i == cutAt) {
+					databaseReachable(db, false);
+					for (int attempt = 0; attempt < 2; attempt++) {
+						String ack = client.send(message);
+						answersWhileCut.add(MllpClient.msa(ack)[0] + " " + ack.contains("HUB-4006"));
+					}
+					databaseReachable(db, true);
+					await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+							.until(() -> MllpClient.msa(client.send(message))[0].equals("AA"));
+					continue;
+				}
+				assertThat(MllpClient.msa(client.send(message))).containsExactly("AA", run + "-" + i);
+			}
+		}
+		finally {
+			databaseReachable(db, true);
+		}
+		assertThat(answersWhileCut).containsExactly("AE true", "AE true");
+		await().atMost(Duration.ofMinutes(2)).until(() -> count("Provenance?_summary=count") - provenancesBefore == messages);
+		for (int p = 0; p < patients; p++) {
+			Bundle b = search("Patient?identifier=" + run + "P" + p);
+			assertThat(b.getEntry()).hasSize(1);
+			assertThat(((Patient) b.getEntryFirstRep().getResource()).getNameFirstRep().getFamily())
+					.as("patient %d carries its last message", p).isEqualTo("Family" + (messages - patients + p));
+		}
+	}
+
+	/**
+	 * Started while its database refuses connections, the app boots anyway, answers AE, creates its
+	 * schema once the database answers and then accepts and applies messages.
+	 */
+	@Test
+	void startsWhileItsDatabaseIsDownAndAcceptsOnceItAnswers() throws Exception {
+		assumeTrue(db.url() != null, "needs HUB_TEST_DB_URL: the embedded database cannot be cut from outside");
+		String run = "DOWN" + RUN;
+		routes.destroy();
+		routes.waitFor();
+		db = TestDatabases.fresh("routesdown");
+		databaseReachable(db, false);
+		try {
+			routes = startRoutes();
+			try (MllpClient client = new MllpClient(mllpPort)) {
+				String ack = client.send(updateMessage(run, 0, 1));
+				assertThat(MllpClient.msa(ack)[0]).isEqualTo("AE");
+				assertThat(ack).contains("HUB-4006");
+				databaseReachable(db, true);
+				await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+						.until(() -> MllpClient.msa(client.send(updateMessage(run, 0, 1)))[0].equals("AA"));
+			}
+		}
+		finally {
+			databaseReachable(db, true);
+		}
+		await().atMost(Duration.ofMinutes(1)).until(() -> search("Patient?identifier=" + run + "P0").getEntry().size() == 1);
+	}
+
+	private static String updateMessage(String run, int i, int patients) {
+		int patient = i % patients;
+		String event = i < patients ? "A04" : "A08";
+		return "MSH|^~\\&|CRASHAPP|CRASHFAC|HUB|HUB|20260101120000+0100||ADT^" + event + "^ADT_A01|" + run + "-" + i + "|P|2.5.1\r"
+				+ "EVN|" + event + "|20260101120000\r"
+				+ "PID|1||" + run + "P" + patient + "^^^CRASH^MR||Family" + i + "^Given||19800101|F\r";
+	}
+
+	/** Refuses (and cuts) or allows connections to the routes app's database, as an outage would. */
+	private static void databaseReachable(TestDatabases.Db db, boolean reachable) throws SQLException {
+		String name = db.url().substring(db.url().lastIndexOf('/') + 1);
+		try (Connection c = DriverManager.getConnection(System.getenv("HUB_TEST_DB_URL"));
+				Statement st = c.createStatement()) {
+			st.execute("alter database " + name + " allow_connections " + reachable);
+			if (!reachable) {
+				st.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + name + "'");
+			}
 		}
 	}
 

@@ -13,7 +13,12 @@ public final class MllpClient implements AutoCloseable {
 	private final Socket socket;
 
 	public MllpClient(int port) throws IOException {
-		socket = new Socket("127.0.0.1", port);
+		this(new Socket("127.0.0.1", port));
+	}
+
+	/** Over a socket made elsewhere, e.g. a TLS socket. */
+	public MllpClient(Socket socket) throws IOException {
+		this.socket = socket;
 		socket.setSoTimeout(30_000);
 	}
 

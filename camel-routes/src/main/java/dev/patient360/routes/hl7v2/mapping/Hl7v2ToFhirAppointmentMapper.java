@@ -8,14 +8,17 @@ import org.hl7.fhir.r4.model.Reference;
 
 import static dev.patient360.routes.hl7v2.mapping.Segments.get;
 
-/** SCH (+ TQ1, AIS, AIP, AIL) to Appointment, after the IG's SIU maps; status from the trigger event. */
+/**
+ * SCH (+ TQ1, AIS, AIP, AIL) to Appointment, after the IG's SIU maps; status from the trigger event.
+ * AIP-3 and AIL-3 become participants referring to Practitioner and Location resources.
+ */
 public final class Hl7v2ToFhirAppointmentMapper {
 
 	private Hl7v2ToFhirAppointmentMapper() {
 	}
 
-	public static Appointment map(Segment sch, Segment tq1, Segment ais, Iterable<Segment> aips, Iterable<Segment> ails,
-			String trigger, String sourceSystem) {
+	static Appointment map(Segment sch, Segment tq1, Segment ais, Iterable<Segment> aips, Iterable<Segment> ails,
+			String trigger, String sourceSystem, Hl7v2References refs) {
 		String placer = get(sch, 1);
 		String filler = get(sch, 2);
 		if (placer.isEmpty() && filler.isEmpty()) {
@@ -25,7 +28,10 @@ public final class Hl7v2ToFhirAppointmentMapper {
 		a.addIdentifier(new Identifier().setSystem(Hl7v2Types.LOCAL_SYSTEM_PREFIX + "appointment:" + sourceSystem)
 				.setValue(filler.isEmpty() ? placer : filler));
 		a.setStatus(switch (trigger) {
-			case "S15", "S17" -> Appointment.AppointmentStatus.CANCELLED;
+			case "S15" -> Appointment.AppointmentStatus.CANCELLED;
+			// S17 "delete": the booking should never have been in the record. A FHIR DELETE would be
+			// refused (409) while the booking's Provenance refers to it, so it is marked instead.
+			case "S17" -> Appointment.AppointmentStatus.ENTEREDINERROR;
 			case "S26" -> Appointment.AppointmentStatus.NOSHOW;
 			default -> Appointment.AppointmentStatus.BOOKED;
 		});
@@ -54,22 +60,15 @@ public final class Hl7v2ToFhirAppointmentMapper {
 			a.addServiceType().setText(service);
 		}
 		for (Segment aip : aips) {
-			String id = get(aip, 3, 1);
-			String name = (get(aip, 3, 3) + " " + get(aip, 3, 2)).trim();
-			if (!id.isEmpty() || !name.isEmpty()) {
-				Reference who = new Reference().setDisplay(name.isEmpty() ? id : name).setType("Practitioner");
-				if (!id.isEmpty()) {
-					who.setIdentifier(new Identifier().setValue(id));
-				}
+			Reference who = refs.practitioner(aip, 3);
+			if (who != null) {
 				a.addParticipant().setActor(who).setStatus(Appointment.ParticipationStatus.ACCEPTED);
 			}
 		}
 		for (Segment ail : ails) {
-			String loc = String.join(" / ", java.util.stream.Stream.of(get(ail, 3, 4), get(ail, 3, 1), get(ail, 3, 2))
-					.filter(s -> !s.isEmpty()).toList());
-			if (!loc.isEmpty()) {
-				a.addParticipant().setActor(new Reference().setDisplay(loc).setType("Location"))
-						.setStatus(Appointment.ParticipationStatus.ACCEPTED);
+			Reference where = refs.location(ail, 3);
+			if (where != null) {
+				a.addParticipant().setActor(where).setStatus(Appointment.ParticipationStatus.ACCEPTED);
 			}
 		}
 		return a;

@@ -9,7 +9,11 @@ import org.hl7.fhir.r4.model.Reference;
 
 import static dev.patient360.routes.hl7v2.mapping.Segments.get;
 
-/** PV1 to Encounter, after the IG's "Segment PV1 to Encounter" map; the status comes from the trigger event. */
+/**
+ * PV1 to Encounter, after the IG's "Segment PV1 to Encounter" map; the status comes from the trigger
+ * event. PV1-7/8/9/17 become participants and PV1-3 (and PV1-6 on a transfer) locations, referring to
+ * Practitioner and Location resources upserted in the same transaction.
+ */
 public final class Hl7v2ToFhirEncounterMapper {
 
 	private static final String V3_ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
@@ -19,7 +23,7 @@ public final class Hl7v2ToFhirEncounterMapper {
 	}
 
 	/** Null when PV1 is absent or has no visit number (PV1-19): without it there is nothing to upsert by. */
-	public static Encounter map(Segment pv1, String trigger) {
+	static Encounter map(Segment pv1, String trigger, Hl7v2References refs) {
 		if (pv1 == null) {
 			return null;
 		}
@@ -46,19 +50,19 @@ public final class Hl7v2ToFhirEncounterMapper {
 			case "A13" -> Encounter.EncounterStatus.INPROGRESS;
 			default -> discharge != null ? Encounter.EncounterStatus.FINISHED : Encounter.EncounterStatus.INPROGRESS;
 		});
-		participant(e, pv1, 7, "ATND", "attender");
-		participant(e, pv1, 8, "REF", "referrer");
-		participant(e, pv1, 9, "CON", "consultant");
-		participant(e, pv1, 17, "ADM", "admitter");
-		String location = location(pv1, 3);
+		participant(e, refs.practitioner(pv1, 7), "ATND", "attender");
+		participant(e, refs.practitioner(pv1, 8), "REF", "referrer");
+		participant(e, refs.practitioner(pv1, 9), "CON", "consultant");
+		participant(e, refs.practitioner(pv1, 17), "ADM", "admitter");
+		Reference location = refs.location(pv1, 3);
 		if (location != null) {
-			e.addLocation().setLocation(new Reference().setDisplay(location))
-					.setStatus(Encounter.EncounterLocationStatus.ACTIVE);
+			e.addLocation().setLocation(location).setStatus(Encounter.EncounterLocationStatus.ACTIVE);
 		}
-		String prior = location(pv1, 6);
-		if (prior != null && "A02".equals(trigger)) {
-			e.addLocation().setLocation(new Reference().setDisplay(prior))
-					.setStatus(Encounter.EncounterLocationStatus.COMPLETED);
+		if ("A02".equals(trigger)) {
+			Reference prior = refs.location(pv1, 6);
+			if (prior != null) {
+				e.addLocation().setLocation(prior).setStatus(Encounter.EncounterLocationStatus.COMPLETED);
+			}
 		}
 		return e;
 	}
@@ -73,31 +77,9 @@ public final class Hl7v2ToFhirEncounterMapper {
 		};
 	}
 
-	/** Practitioners are referenced by identifier and name (XCN), not created: the hub has no practitioner master. */
-	private static void participant(Encounter e, Segment pv1, int field, String code, String display) {
-		String id = get(pv1, field, 1);
-		String family = get(pv1, field, 2);
-		if (id.isEmpty() && family.isEmpty()) {
-			return;
+	private static void participant(Encounter e, Reference who, String code, String display) {
+		if (who != null) {
+			e.addParticipant().setIndividual(who).addType().addCoding(new Coding(PARTICIPATION, code, display));
 		}
-		Reference who = new Reference();
-		if (!id.isEmpty()) {
-			who.setIdentifier(new Identifier().setValue(id));
-		}
-		String given = get(pv1, field, 3);
-		who.setDisplay((given + " " + family).trim());
-		e.addParticipant().setIndividual(who).addType().addCoding(new Coding(PARTICIPATION, code, display));
-	}
-
-	/** PL: point of care, room, bed, facility joined for display. */
-	private static String location(Segment pv1, int field) {
-		StringBuilder s = new StringBuilder();
-		for (int c : new int[] {4, 1, 2, 3}) {
-			String part = get(pv1, field, c);
-			if (!part.isEmpty()) {
-				s.append(s.isEmpty() ? "" : " / ").append(part);
-			}
-		}
-		return s.isEmpty() ? null : s.toString();
 	}
 }

@@ -18,7 +18,9 @@ import org.hl7.fhir.r4.model.ChargeItem;
 import org.hl7.fhir.r4.model.Coverage;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -90,10 +92,11 @@ public final class Hl7v2ToFhirMessageMapper {
 			patient.addLink().setType(Patient.LinkType.REPLACES).setOther(oldRef);
 		}
 
+		Hl7v2References refs = references(tx, targets, ctx);
 		Encounter encounter = null;
 		Segment pv1 = first(message, "PV1");
 		if ("ADT".equals(get(msh, 9, 1)) && ENCOUNTER_EVENTS.contains(trigger) || "DFT".equals(get(msh, 9, 1))) {
-			encounter = Hl7v2ToFhirEncounterMapper.map(pv1, "DFT".equals(get(msh, 9, 1)) ? "A08" : trigger);
+			encounter = Hl7v2ToFhirEncounterMapper.map(pv1, "DFT".equals(get(msh, 9, 1)) ? "A08" : trigger, refs);
 		}
 		Reference encounterRef = null;
 		if (encounter != null) {
@@ -111,7 +114,7 @@ public final class Hl7v2ToFhirMessageMapper {
 		}
 		if ("SIU".equals(get(msh, 9, 1))) {
 			Appointment a = Hl7v2ToFhirAppointmentMapper.map(first(message, "SCH"), first(message, "TQ1"),
-					first(message, "AIS"), all(message, "AIP"), all(message, "AIL"), trigger, ctx.sourceSystem());
+					first(message, "AIS"), all(message, "AIP"), all(message, "AIL"), trigger, ctx.sourceSystem(), refs);
 			a.getParticipant().add(0, new Appointment.AppointmentParticipantComponent().setActor(patientRef)
 					.setStatus(Appointment.ParticipationStatus.ACCEPTED));
 			upsert(tx, targets, a, a.getIdentifierFirstRep(), ctx, true);
@@ -142,6 +145,37 @@ public final class Hl7v2ToFhirMessageMapper {
 		}
 		tx.addEntry(provenance(targets, msh, ctx));
 		return tx;
+	}
+
+	/**
+	 * Practitioners and Locations named in the message become conditional upserts in the same
+	 * transaction (keyed like every other resource by their source identifier). A practitioner
+	 * without XCN-1 has nothing to be upserted by and stays a display-only reference.
+	 */
+	private static Hl7v2References references(Bundle tx, List<Reference> targets, Context ctx) {
+		return new Hl7v2References() {
+			@Override
+			public Reference practitioner(Segment seg, int field) {
+				String display = Hl7v2ToFhirPractitionerMapper.display(seg, field);
+				if (display.isEmpty()) {
+					return null;
+				}
+				Practitioner p = Hl7v2ToFhirPractitionerMapper.map(seg, field, ctx.sourceSystem());
+				if (p == null) {
+					return new Reference().setDisplay(display).setType("Practitioner");
+				}
+				return upsert(tx, targets, p, p.getIdentifierFirstRep(), ctx, true).setDisplay(display);
+			}
+
+			@Override
+			public Reference location(Segment seg, int field) {
+				Location l = Hl7v2ToFhirLocationMapper.map(seg, field, ctx.sourceSystem());
+				if (l == null) {
+					return null;
+				}
+				return upsert(tx, targets, l, l.getIdentifierFirstRep(), ctx, true).setDisplay(l.getName());
+			}
+		};
 	}
 
 	/** The id the hub stores the message's Provenance under: the same for every resend of the message. */

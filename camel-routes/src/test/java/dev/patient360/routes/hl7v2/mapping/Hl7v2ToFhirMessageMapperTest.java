@@ -7,11 +7,14 @@ import java.util.Date;
 import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
+import dev.patient360.profiles.SourceRecord;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ChargeItem;
 import org.hl7.fhir.r4.model.Encounter;
+import org.hl7.fhir.r4.model.Location;
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Practitioner;
 import org.hl7.fhir.r4.model.Provenance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,8 +43,8 @@ class Hl7v2ToFhirMessageMapperTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = {"ADT-A01-01.hl7", "ADT-A01-02.hl7", "ADT-A03-01.hl7", "ADT-A04-01.hl7", "ADT-A08-01.hl7",
-			"ADT-A11-01.hl7", "ADT-A28-01.hl7", "ADT-A40-01.hl7", "SIU-S12-01.hl7", "SIU-S15-01.hl7", "SIU-S26-01.hl7",
-			"DFT-P03-01.hl7"})
+			"ADT-A11-01.hl7", "ADT-A28-01.hl7", "ADT-A40-01.hl7", "SIU-S12-01.hl7", "SIU-S15-01.hl7", "SIU-S17-01.hl7",
+			"SIU-S26-01.hl7", "DFT-P03-01.hl7", "ADT-A02-01.hl7"})
 	void sampleMessageMapsToItsGoldenTransaction(String file) throws Exception {
 		String actual = FHIR.newJsonParser().setPrettyPrint(true).encodeResourceToString(map(file)) + "\n";
 		Path golden = GOLDEN.resolve(file.replace(".hl7", ".json"));
@@ -77,6 +80,40 @@ class Hl7v2ToFhirMessageMapperTest {
 		assertThat(resources(map("SIU-S12-01.hl7"), Appointment.class).get(0).getStatus()).isEqualTo(Appointment.AppointmentStatus.BOOKED);
 		assertThat(resources(map("SIU-S15-01.hl7"), Appointment.class).get(0).getStatus()).isEqualTo(Appointment.AppointmentStatus.CANCELLED);
 		assertThat(resources(map("SIU-S26-01.hl7"), Appointment.class).get(0).getStatus()).isEqualTo(Appointment.AppointmentStatus.NOSHOW);
+	}
+
+	@Test
+	void visitPractitionersAndLocationAreUpsertedByIdentifierAndReferencedFromTheEncounter() throws Exception {
+		Bundle tx = map("ADT-A01-01.hl7");
+		List<String> urls = tx.getEntry().stream().map(e -> e.getRequest().getUrl()).toList();
+		assertThat(urls).anyMatch(u -> u.startsWith("Practitioner?identifier=")).anyMatch(u -> u.startsWith("Location?identifier="));
+		Encounter e = resources(tx, Encounter.class).get(0);
+		List<String> fullUrls = tx.getEntry().stream().map(Bundle.BundleEntryComponent::getFullUrl).toList();
+		assertThat(e.getParticipant()).isNotEmpty()
+				.allSatisfy(p -> assertThat(fullUrls).contains(p.getIndividual().getReference()));
+		assertThat(fullUrls).contains(e.getLocationFirstRep().getLocation().getReference());
+		assertThat(resources(tx, Practitioner.class)).allSatisfy(p -> {
+			assertThat(p.getIdentifierFirstRep().getValue()).isNotBlank();
+			assertThat(SourceRecord.get(p)).isNotNull();
+		});
+		assertThat(resources(tx, Location.class)).allSatisfy(l -> assertThat(SourceRecord.get(l)).isNotNull());
+	}
+
+	@Test
+	void appointmentPersonAndLocationBecomePractitionerAndLocationParticipants() throws Exception {
+		Bundle tx = map("SIU-S12-01.hl7");
+		Appointment a = resources(tx, Appointment.class).get(0);
+		assertThat(a.getParticipant()).extracting(p -> p.getActor().getReference().substring(0, 9)).containsOnly("urn:uuid:");
+		Practitioner gastro = resources(tx, Practitioner.class).stream()
+				.filter(p -> "1210".equals(p.getIdentifierFirstRep().getValue())).findFirst().orElseThrow();
+		assertThat(gastro.getNameFirstRep().getFamily()).isEqualTo("GE");
+		assertThat(resources(tx, Location.class)).extracting(Location::getName).contains("GH Clinic / 055 / Room01");
+	}
+
+	@Test
+	void deleteAppointmentMarksItEnteredInError() throws Exception {
+		assertThat(resources(map("SIU-S17-01.hl7"), Appointment.class)).singleElement()
+				.satisfies(a -> assertThat(a.getStatus()).isEqualTo(Appointment.AppointmentStatus.ENTEREDINERROR));
 	}
 
 	@Test
