@@ -1,6 +1,9 @@
 package dev.patient360.routes.channels;
 
 import java.util.Date;
+import java.util.TimeZone;
+
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 
 import dev.patient360.profiles.Canonicals;
 import dev.patient360.profiles.Codes.DeliveryStatus;
@@ -8,6 +11,7 @@ import dev.patient360.profiles.Codes.NotDoneReason;
 import dev.patient360.profiles.CommunicationTracking;
 import org.hl7.fhir.r4.model.Communication;
 import org.hl7.fhir.r4.model.CommunicationRequest;
+import org.hl7.fhir.r4.model.DateTimeType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 
@@ -40,7 +44,8 @@ final class CommunicationRequestToCommunicationMapper {
 		switch (outcome.kind()) {
 			case SENT -> {
 				c.setStatus(Communication.CommunicationStatus.COMPLETED);
-				c.setSent(at);
+				// UTC, so the record does not depend on the zone the app runs in.
+				c.setSentElement(new DateTimeType(at, TemporalPrecisionEnum.SECOND, TimeZone.getTimeZone("UTC")));
 				request.getPayload().forEach(p -> c.addPayload().setContent(p.getContent().copy()));
 				new CommunicationTracking(DeliveryStatus.SENT, null, null, null, null).set(c);
 			}
