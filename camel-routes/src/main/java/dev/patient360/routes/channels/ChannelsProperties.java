@@ -19,6 +19,9 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled run the dispatcher and the tracking routes ({@code ROUTES_CHANNELS_ENABLED}); off by
  *     default because the client needs the {@code outreach} role
+ * @param clientId client with the {@code outreach} role the channel routes read and write the hub as
+ *     ({@code ROUTES_CHANNELS_CLIENT_ID}); blank = the app's client ({@code ROUTES_CLIENT_ID})
+ * @param clientSecret its secret ({@code ROUTES_CHANNELS_CLIENT_SECRET})
  * @param pollPeriod how often due CommunicationRequests are fetched ({@code ROUTES_CHANNELS_POLL_PERIOD})
  * @param batchSize at most this many due requests per poll ({@code ROUTES_CHANNELS_BATCH_SIZE})
  * @param trackingPeriod how often receipts, bounces and replies are applied to the hub
@@ -32,6 +35,8 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("routes.channels")
 public record ChannelsProperties(
 		@DefaultValue("false") boolean enabled,
+		String clientId,
+		String clientSecret,
 		@NotNull @DurationMin(millis = 100) @DefaultValue("30s") Duration pollPeriod,
 		@Min(1) @Max(1000) @DefaultValue("50") int batchSize,
 		@NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration trackingPeriod,
@@ -39,6 +44,10 @@ public record ChannelsProperties(
 		@Valid @NotNull @DefaultValue Mailbox bounces,
 		@Valid @NotNull @DefaultValue Mailbox replies,
 		@Valid @NotNull @DefaultValue Sms sms) {
+
+	boolean ownClient() {
+		return clientId != null && !clientId.isBlank();
+	}
 
 	/**
 	 * @param host SMTP host ({@code ROUTES_SMTP_HOST}); blank = no e-mail channel (requests for it wait)

@@ -44,8 +44,8 @@ class ReminderDispatcher {
 	private final Clock clock;
 	private final ProducerTemplate channels;
 
-	ReminderDispatcher(HubClient hub, ChannelOutbox outbox, ChannelsProperties props, Clock clock, ProducerTemplate channels) {
-		this.hub = hub;
+	ReminderDispatcher(ChannelsHub hub, ChannelOutbox outbox, ChannelsProperties props, Clock clock, ProducerTemplate channels) {
+		this.hub = hub.client();
 		this.outbox = outbox;
 		this.props = props;
 		this.clock = clock;

@@ -29,8 +29,8 @@ class TrackingUpdater {
 	private final HubClient hub;
 	private final ChannelOutbox outbox;
 
-	TrackingUpdater(HubClient hub, ChannelOutbox outbox) {
-		this.hub = hub;
+	TrackingUpdater(ChannelsHub hub, ChannelOutbox outbox) {
+		this.hub = hub.client();
 		this.outbox = outbox;
 	}
 

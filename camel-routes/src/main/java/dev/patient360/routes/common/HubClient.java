@@ -37,6 +37,14 @@ public class HubClient {
 		this.http = HttpClient.newBuilder().connectTimeout(props.requestTimeout()).build();
 	}
 
+	/**
+	 * A client of its own for a feature that acts as another OAuth client than the app's (the channel
+	 * routes' {@code outreach} client): same hub, same token endpoint and timeouts.
+	 */
+	public static HubClient forClient(RoutesProperties routes, HubClientProperties props) {
+		return new HubClient(routes, props, new ClientCredentialsTokens(props));
+	}
+
 	/** Posts a transaction and returns the transaction-response Bundle. */
 	public Bundle transaction(Bundle transaction) throws InterruptedException {
 		String body = FHIR.newJsonParser().encodeResourceToString(transaction);

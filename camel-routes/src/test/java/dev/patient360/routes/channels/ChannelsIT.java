@@ -61,7 +61,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Reminders end to end over real sockets: the real hub jar secured by a real Keycloak, the routes
- * reading and writing as {@code demo-outreach}, e-mail through an in-process SMTP/IMAP server
+ * reading and writing as {@code demo-outreach} (the app's own client being {@code demo-ehr}), e-mail through an in-process SMTP/IMAP server
  * (GreenMail) and SMS through a WireMock gateway that posts signed receipts back. The test writes
  * the CommunicationRequests the hub's reminder planner would (contract in docs/connectors/channels.md)
  * and moves the routes' clock. Everything it creates carries this run's ids, so it counts only its own.
@@ -110,10 +110,13 @@ class ChannelsIT {
 		registry.add("routes.hl7v2.port", HubProcess::freePort);
 		registry.add("routes.heartbeat-period", () -> "1h");
 		registry.add("routes.auth.token-url", keycloak::tokenEndpoint);
-		registry.add("routes.auth.client-id", () -> "demo-outreach");
-		registry.add("routes.auth.client-secret", () -> Tokens.demoSecret("demo-outreach"));
+		// The app's own client is the EHR's, as in the demo; the channels use theirs.
+		registry.add("routes.auth.client-id", () -> "demo-ehr");
+		registry.add("routes.auth.client-secret", () -> Tokens.demoSecret("demo-ehr"));
 		String c = "routes.channels.";
 		registry.add(c + "enabled", () -> "true");
+		registry.add(c + "client-id", () -> "demo-outreach");
+		registry.add(c + "client-secret", () -> Tokens.demoSecret("demo-outreach"));
 		registry.add(c + "poll-period", () -> "300ms");
 		registry.add(c + "tracking-period", () -> "300ms");
 		registry.add(c + "smtp.host", () -> "127.0.0.1");
