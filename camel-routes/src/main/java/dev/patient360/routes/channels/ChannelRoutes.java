@@ -122,7 +122,7 @@ class ChannelRoutes extends RouteBuilder {
 	private static String mailbox(ChannelsProperties.Mailbox box) {
 		return box.protocol() + "://" + box.host() + ":" + box.port() + credentials(box.user(), box.password())
 				+ (box.user() == null || box.user().isBlank() ? "?" : "&")
-				+ "delay=" + box.pollPeriod().toMillis() + "&unseen=true&delete=false&closeFolder=false";
+				+ "delay=" + box.pollPeriod().toMillis() + "&unseen=true&delete=false";
 	}
 
 	private static String credentials(String user, String password) {
