@@ -18,8 +18,6 @@ import jakarta.mail.internet.MimeMessage;
 import ca.uhn.fhir.context.FhirContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import dev.patient360.hub.testsupport.KeycloakServer;
-import dev.patient360.hub.testsupport.Tokens;
 import dev.patient360.profiles.Canonicals;
 import dev.patient360.profiles.Codes.ContactChannel;
 import dev.patient360.profiles.Codes.ContactPurpose;
@@ -60,9 +58,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reminders end to end over real sockets: the real hub jar secured by a real Keycloak, the routes
- * reading and writing as {@code demo-outreach} (the app's own client being {@code demo-ehr}), e-mail through an in-process SMTP/IMAP server
- * (GreenMail) and SMS through a WireMock gateway that posts signed receipts back. The test writes
+ * Reminders end to end over real sockets: the real hub jar (the shared unsecured child: on a machine
+ * shared by several builds a Keycloak start does not fit the test budget; what the {@code outreach}
+ * client may do is AccessPolicyTest's, ScopeMatrixIT's and DemoRealmIT's), e-mail through an
+ * in-process SMTP/IMAP server (GreenMail) and SMS through a WireMock gateway that posts signed receipts back. The test writes
  * the CommunicationRequests the hub's reminder planner would (contract in docs/connectors/channels.md)
  * and moves the routes' clock. Everything it creates carries this run's ids, so it counts only its own.
  */
@@ -78,7 +77,6 @@ class ChannelsIT {
 	/** A per-run part of the test phone numbers. */
 	static final String NUMBER = String.format("%04d", Math.floorMod(RUN.hashCode(), 10_000));
 	static final FhirContext FHIR = FhirContext.forR4Cached();
-	static final boolean SECURED = false;
 
 	private static HubProcess hub;
 	private static DemoMailServer mail;
@@ -100,8 +98,7 @@ class ChannelsIT {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws Exception {
-		KeycloakServer keycloak = SECURED ? KeycloakServer.get() : null;
-		hub = SECURED ? HubProcess.sharedSecured() : HubProcess.shared();
+		hub = HubProcess.shared();
 		mail = DemoMailServer.start(0, 0);
 		sms = SmsGatewaySimulator.start(0, RECEIPT_SECRET);
 		TestDatabases.Db db = TestDatabases.fresh("routes");
@@ -110,16 +107,8 @@ class ChannelsIT {
 		registry.add("routes.hl7v2.enabled", () -> "false");
 		registry.add("routes.hl7v2.port", HubProcess::freePort);
 		registry.add("routes.heartbeat-period", () -> "1h");
-		if (SECURED) {
-			registry.add("routes.auth.token-url", keycloak::tokenEndpoint);
-		}
-		// The app's own client is the EHR's, as in the demo; the channels use theirs.
-		registry.add("routes.auth.client-id", () -> "demo-ehr");
-		registry.add("routes.auth.client-secret", () -> Tokens.demoSecret("demo-ehr"));
 		String c = "routes.channels.";
 		registry.add(c + "enabled", () -> "true");
-		registry.add(c + "client-id", () -> "demo-outreach");
-		registry.add(c + "client-secret", () -> Tokens.demoSecret("demo-outreach"));
 		registry.add(c + "poll-period", () -> "300ms");
 		registry.add(c + "tracking-period", () -> "300ms");
 		registry.add(c + "smtp.host", () -> "127.0.0.1");
@@ -392,14 +381,10 @@ class ChannelsIT {
 				.param("CommunicationRequest/" + r.requestId()).query(String.class).list();
 	}
 
-	private static String[] auth() {
-		return SECURED ? new String[] {"Authorization", "Bearer " + Tokens.forClient("demo-admin")} : new String[] {"X-Test", "unsecured"};
-	}
-
 	private <T extends IBaseResource> T read(Class<T> type, String path) throws Exception {
 		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/" + path))
 				.header("Accept", "application/fhir+json")
-				.headers(auth()).build(), HttpResponse.BodyHandlers.ofString());
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		return FHIR.newJsonParser().parseResource(type, response.body());
 	}
@@ -408,7 +393,6 @@ class ChannelsIT {
 		String path = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
 		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(hub.fhirBase() + "/" + path))
 				.header("Content-Type", "application/fhir+json").header("Accept", "application/fhir+json")
-				.headers(auth())
 				.PUT(HttpRequest.BodyPublishers.ofString(FHIR.newJsonParser().encodeResourceToString(resource))).build(),
 				HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).as(path + " " + response.body()).isBetween(200, 201);

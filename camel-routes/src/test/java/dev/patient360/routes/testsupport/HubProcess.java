@@ -107,7 +107,7 @@ public final class HubProcess implements AutoCloseable {
 	private static void awaitUp(HubProcess hub) {
 		HttpClient http = HttpClient.newHttpClient();
 		// Generous: on a machine shared by several builds a first start can take minutes.
-		await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+		await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(2)).until(() -> {
 			if (!hub.process.isAlive()) {
 				throw new IllegalStateException("hub child exited, see target/hub-child-*.log");
 			}
