@@ -274,7 +274,7 @@ class AccessPolicyTest {
 		assertThat(policy.mayWrite(outreach, Interaction.UPDATE, patient("a"))).isFalse();
 		assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$everything")).isFalse();
 
-		HubPrincipal scoped = principal(Party.OUTREACH, "system/CommunicationRequest.rsu system/Communication.crus system/Patient.rs",
+		HubPrincipal scoped = principal(Party.OUTREACH, "system/CommunicationRequest.rus system/Communication.crus system/Patient.rs",
 				null, null, null);
 		assertThat(policy.mayAttempt(scoped, RestOperationTypeEnum.UPDATE, "Communication", null)).isTrue();
 		assertThat(policy.mayAttempt(scoped, RestOperationTypeEnum.CREATE, "Patient", null)).as("scope").isFalse();
