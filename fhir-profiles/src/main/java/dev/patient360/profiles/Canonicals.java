@@ -49,6 +49,8 @@ public final class Canonicals {
 	public static final String CS_DELIVERY_STATUS = CS + "delivery-status";
 	public static final String CS_CONSENT_CATEGORY = CS + "consent-category";
 	public static final String CS_SOURCE_SYSTEM = CS + "source-system";
+	/** Why an engagement Communication was not done (Communication.statusReason). */
+	public static final String CS_COMMUNICATION_NOT_DONE_REASON = CS + "communication-not-done-reason";
 
 	public static final String VS_JOURNEY_STAGE = VS + "journey-stage";
 	public static final String VS_SEGMENT = VS + "engagement-segment";

@@ -165,4 +165,21 @@ public final class Codes {
 			return null;
 		}
 	}
+
+	/** Why an engagement Communication is {@code not-done} (its statusReason). */
+	public enum NotDoneReason implements HubCode {
+		NO_CONTACT_CONSENT, OPTED_OUT, NO_CHANNEL, NO_ADDRESS, DELIVERY_FAILED;
+
+		public String system() {
+			return Canonicals.CS_COMMUNICATION_NOT_DONE_REASON;
+		}
+
+		public String code() {
+			return kebab(this);
+		}
+
+		public static NotDoneReason of(Coding c) {
+			return fromCoding(NotDoneReason.class, c);
+		}
+	}
 }

@@ -8,11 +8,13 @@ import java.net.http.HttpResponse;
 
 import ca.uhn.fhir.context.FhirContext;
 import dev.patient360.routes.RoutesProperties;
+import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes to the hub's FHIR API: one transaction Bundle per call, with a client-credentials token.
+ * Writes to the hub's FHIR API: one transaction Bundle per call, with a client-credentials token;
+ * and reads ({@link #get}) for the routes that act on what the hub holds (channels).
  *
  * <p>Outcomes are sorted by whether retrying can help: 5xx, 429, 408 and network errors throw
  * {@link HubUnavailableException} (retry later), other 4xx throw {@link HubRejectedException}
@@ -37,6 +39,14 @@ public class HubClient {
 		this.tokens = tokens;
 		this.health = health;
 		this.http = HttpClient.newBuilder().connectTimeout(props.requestTimeout()).build();
+	}
+
+	/**
+	 * A client of its own for a feature that acts as another OAuth client than the app's (the channel
+	 * routes' {@code outreach} client): same hub, same token endpoint and timeouts.
+	 */
+	public static HubClient forClient(RoutesProperties routes, HubClientProperties props) {
+		return new HubClient(routes, props, new ClientCredentialsTokens(props));
 	}
 
 	/** Posts a transaction and returns the transaction-response Bundle. */
@@ -75,6 +85,43 @@ public class HubClient {
 
 	private static boolean refused(int status) {
 		return status == 401 || status == 403;
+	}
+
+	/**
+	 * Reads or searches: {@code relative} is a path under the FHIR base such as
+	 * {@code Patient/123} or {@code CommunicationRequest?status=active}; same outcome rules as
+	 * {@link #transaction}. A 404 is a {@link HubRejectedException} with status 404.
+	 */
+	public <T extends IBaseResource> T get(String relative, Class<T> type) throws InterruptedException {
+		String base = routes.hubUrl().toString();
+		URI uri = URI.create((base.endsWith("/") ? base : base + "/") + relative);
+		try {
+			HttpResponse<String> response = get(uri);
+			if (response.statusCode() == 401) {
+				tokens.invalidate();
+				response = get(uri);
+			}
+			int status = response.statusCode();
+			if (status / 100 == 2) {
+				return FHIR.newJsonParser().parseResource(type, response.body());
+			}
+			if (status >= 500 || status == 429 || status == 408 || status == 401) {
+				throw new HubUnavailableException("HUB-4020 hub answered HTTP " + status);
+			}
+			throw new HubRejectedException(status, response.body());
+		}
+		catch (IOException e) {
+			throw new HubUnavailableException("HUB-4020 hub unreachable: " + e.getClass().getSimpleName(), e);
+		}
+	}
+
+	private HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+				.timeout(props.requestTimeout())
+				.header("Accept", "application/fhir+json")
+				.GET();
+		tokens.token().ifPresent(t -> request.header("Authorization", "Bearer " + t));
+		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private HttpResponse<String> post(String body) throws IOException, InterruptedException {

@@ -1,7 +1,7 @@
 package dev.patient360.routes.common;
 
 /**
- * Stable error codes of the connector app (HUB-40xx; pull connectors and their kit HUB-50xx), as they appear in ACK ERR
+ * Stable error codes of the connector app (HUB-40xx; pull connectors and their kit HUB-50xx; channels HUB-60xx), as they appear in ACK ERR
  * segments, dead letters, API answers and logs. The code stays, the text may change.
  * {@code RoutesErrorCodeTest} checks that every code used in the sources is listed here.
  */
@@ -61,7 +61,30 @@ public enum RoutesErrorCode {
 	/** fhir-r4: a resource on a search page has no id. */
 	FHIR_R4_NO_ID("HUB-5010"),
 	/** fhir-r4: a resource type without an identifier element cannot be upserted by source id. */
-	FHIR_R4_NO_IDENTIFIER("HUB-5011");
+	FHIR_R4_NO_IDENTIFIER("HUB-5011"),
+	/** Channels: the patient has no address for the request's channel; recorded as a not-done Communication. */
+	CHANNEL_NO_ADDRESS("HUB-6050"),
+	/**
+	 * Channels: a delivery was claimed but the app stopped before its outcome was recorded. It is not
+	 * sent again (at most once); the Communication says {@code unknown} and a dead letter tells the operator.
+	 */
+	CHANNEL_OUTCOME_UNKNOWN("HUB-6051"),
+	/** Channels: the SMS gateway refused the message (4xx): Communication failed, dead letter. */
+	SMS_GATEWAY_REJECTED("HUB-6052"),
+	/** Channels: the SMS gateway is unavailable (5xx, network): retried. */
+	SMS_GATEWAY_UNAVAILABLE("HUB-6053"),
+	/** Channels: the SMTP server refused the message permanently: Communication failed, dead letter. */
+	SMTP_REJECTED("HUB-6054"),
+	/** Channels: an SMS receipt without a valid signature: 401. */
+	SMS_RECEIPT_UNAUTHENTICATED("HUB-6055"),
+	/** Channels: an SMS receipt that is not the documented JSON (reference, status): 400. */
+	SMS_RECEIPT_INVALID("HUB-6056"),
+	/** Channels: SMS receipts arrive but no receipt secret is configured: 503, nothing stored. */
+	SMS_RECEIPTS_NOT_CONFIGURED("HUB-6057"),
+	/** Channels: the request's medium is neither email nor sms, or it has no payload text or subject. */
+	CHANNEL_REQUEST_UNUSABLE("HUB-6058"),
+	/** Channels: an SMS receipt for a message this app did not send: 404. */
+	SMS_RECEIPT_UNKNOWN("HUB-6059");
 
 	private final String code;
 

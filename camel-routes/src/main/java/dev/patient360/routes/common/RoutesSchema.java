@@ -62,7 +62,35 @@ public final class RoutesSchema implements AutoCloseable {
 		  pages bigint not null default 0,
 		  resources bigint not null default 0,
 		  primary key (instance, resource_type))
+		""",
+		// Channels: one row per delivery of a CommunicationRequest version, written before anything is
+		// sent, so a restart finds what was claimed and never sends it again.
 		"""
+		create table if not exists channel_outbox (
+		  request_key text not null,
+		  request_version text not null,
+		  request_id text not null,
+		  channel text not null,
+		  status text not null,
+		  claimed_at timestamptz not null default now(),
+		  outcome_at timestamptz,
+		  provider_id text,
+		  communication_id text,
+		  primary key (request_key, request_version))
+		""",
+		"create index if not exists channel_outbox_provider on channel_outbox (channel, provider_id)",
+		// Receipts, bounces and replies as they arrive; applied to the hub's Communication afterwards.
+		"""
+		create table if not exists channel_event (
+		  id bigserial primary key,
+		  request_key text not null,
+		  kind text not null,
+		  occurred_at timestamptz not null,
+		  received_at timestamptz not null default now(),
+		  applied_at timestamptz,
+		  attempts int not null default 0)
+		""",
+		"create index if not exists channel_event_pending on channel_event (id) where applied_at is null"
 	};
 
 	private final JdbcClient jdbc;

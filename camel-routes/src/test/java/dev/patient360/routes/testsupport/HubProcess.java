@@ -93,8 +93,21 @@ public final class HubProcess implements AutoCloseable {
 			env.put("HUB_DB_USER", db.user());
 		}
 		HubProcess hub = new HubProcess(pb.start(), port);
+		try {
+			awaitUp(hub);
+		}
+		catch (RuntimeException e) {
+			// A child that never came up must not outlive the test JVM (no shutdown hook holds it yet).
+			hub.process.destroyForcibly();
+			throw e;
+		}
+		return hub;
+	}
+
+	private static void awaitUp(HubProcess hub) {
 		HttpClient http = HttpClient.newHttpClient();
-		await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+		// Generous: on a machine shared by several builds a first start can take minutes.
+		await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(2)).until(() -> {
 			if (!hub.process.isAlive()) {
 				throw new IllegalStateException("hub child exited, see target/hub-child-*.log");
 			}
@@ -106,7 +119,6 @@ public final class HubProcess implements AutoCloseable {
 				return false;
 			}
 		});
-		return hub;
 	}
 
 	public String fhirBase() {

@@ -39,6 +39,8 @@ final class AccessPolicy {
 	static final Set<String> PATIENT_READ_OPERATIONS = Set.of("$everything", "$engagement-summary");
 
 	static final String ENGAGEMENT_RECOMPUTE = "$engagement-recompute";
+	/** What outreach (the channel routes) reads: due requests, their patients' addresses, what it recorded. */
+	static final Set<String> OUTREACH_READ_TYPES = Set.of("Patient", "CommunicationRequest", "Communication");
 
 	private final ResourceAccess resources;
 	private final AuthorizationProperties properties;
@@ -99,7 +101,7 @@ final class AccessPolicy {
 				// The engagement summary reads like $everything: the caller's consent rules decide what it contains.
 				return PATIENT_READ_OPERATIONS.contains(operationName) && "Patient".equals(resourceType)
 						&& mayAttempt(principal, RestOperationTypeEnum.READ, resourceType, null)
-						&& !principal.is(Party.EHR_SOURCE);
+						&& !principal.is(Party.EHR_SOURCE) && !principal.is(Party.OUTREACH);
 			default:
 				break;
 		}
@@ -115,9 +117,10 @@ final class AccessPolicy {
 		if (!scopeGrants(principal, resourceType, interaction.get())) {
 			return false;
 		}
+		String type = resourceType;
 		return isRead(interaction.get())
-				? principal.parties().stream().anyMatch(AccessPolicy::readsPatientData)
-				: principal.parties().stream().anyMatch(AccessPolicy::writes);
+				? principal.parties().stream().anyMatch(p -> readsPatientData(p) && (p != Party.OUTREACH || OUTREACH_READ_TYPES.contains(type)))
+				: principal.parties().stream().anyMatch(p -> writes(p) && (p != Party.OUTREACH || outreachWrites(type, interaction.get())));
 	}
 
 	/** Whether the caller may store this resource (created, updated, or the one deleted). */
@@ -139,6 +142,7 @@ final class AccessPolicy {
 						.orElse(false);
 				case PATIENT -> principal.patientId().map(p -> ownedOnlyBy(resource, p)).orElse(false);
 				case ADMIN, INTEGRATION_ENGINEER -> true;
+				case OUTREACH -> outreachWrites(type, interaction);
 				case PARTNER_CLINIC, INSURER, AUDITOR -> false;
 			};
 			if (allowed) {
@@ -230,6 +234,9 @@ final class AccessPolicy {
 		if (party == Party.AUDITOR) {
 			return false;
 		}
+		if (party == Party.OUTREACH) {
+			return OUTREACH_READ_TYPES.contains(type);
+		}
 		if (!resources.inPatientCompartment(type)) {
 			return ResourceAccess.SHARED_TYPES.contains(type);
 		}
@@ -280,20 +287,32 @@ final class AccessPolicy {
 		return !owners.isEmpty() && owners.stream().allMatch(patientId::equals);
 	}
 
+	/**
+	 * Outreach completes CommunicationRequests (update) and records Communications (create, update for
+	 * receipts and bounces); it never deletes, and writes no other type.
+	 */
+	static boolean outreachWrites(String type, Interaction interaction) {
+		return switch (type) {
+			case "CommunicationRequest" -> interaction == Interaction.UPDATE;
+			case "Communication" -> interaction == Interaction.CREATE || interaction == Interaction.UPDATE;
+			default -> false;
+		};
+	}
+
 	private static boolean readsPatientData(Party party) {
 		return party != Party.AUDITOR;
 	}
 
 	private static boolean writes(Party party) {
 		return switch (party) {
-			case EHR_SOURCE, PATIENT, ADMIN, INTEGRATION_ENGINEER -> true;
+			case EHR_SOURCE, PATIENT, ADMIN, INTEGRATION_ENGINEER, OUTREACH -> true;
 			case PARTNER_CLINIC, INSURER, AUDITOR -> false;
 		};
 	}
 
 	private static boolean unboundToPatients(Party party) {
 		return switch (party) {
-			case EHR_SOURCE, ADMIN, INTEGRATION_ENGINEER -> true;
+			case EHR_SOURCE, ADMIN, INTEGRATION_ENGINEER, OUTREACH -> true;
 			case PATIENT, PARTNER_CLINIC, INSURER, AUDITOR -> false;
 		};
 	}

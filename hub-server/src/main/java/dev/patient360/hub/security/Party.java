@@ -21,7 +21,12 @@ public enum Party {
 	/** Operates the hub. */
 	ADMIN,
 	/** Reads the AuditEvent trail (nobody else can). */
-	AUDITOR;
+	AUDITOR,
+	/**
+	 * Delivers engagement communications (camel-routes channel routes): reads CommunicationRequests and
+	 * Patients, completes the requests and records Communications; nothing else.
+	 */
+	OUTREACH;
 
 	/** The Keycloak realm role that grants this party, e.g. {@code partner-clinic}. */
 	public String role() {

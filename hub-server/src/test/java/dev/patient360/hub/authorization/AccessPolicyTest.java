@@ -23,6 +23,8 @@ import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.Binary;
 import org.hl7.fhir.r4.model.Claim;
+import org.hl7.fhir.r4.model.Communication;
+import org.hl7.fhir.r4.model.CommunicationRequest;
 import org.hl7.fhir.r4.model.Consent;
 import org.hl7.fhir.r4.model.Coverage;
 import org.hl7.fhir.r4.model.DocumentReference;
@@ -279,6 +281,45 @@ class AccessPolicyTest {
 		assertThat(policy.mayAttempt(clinic, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$mdm-query-links")).isFalse();
 		assertThat(policy.mayAttempt(source, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Patient", "$mdm-query-links")).isFalse();
 		assertThat(policy.mayAttempt(admin, RestOperationTypeEnum.EXTENDED_OPERATION_TYPE, "Observation", "$mdm-query-links")).isFalse();
+	}
+
+	@Test
+	void outreachReadsRequestsAndPatientsCompletesRequestsAndRecordsCommunicationsAndNothingElse() {
+		HubPrincipal outreach = principal(Party.OUTREACH, "system/*.cruds", null, null, null);
+		CommunicationRequest request = new CommunicationRequest();
+		request.setId("CommunicationRequest/r1");
+		request.setSubject(new Reference("Patient/a"));
+		Communication communication = new Communication();
+		communication.setId("Communication/c1");
+		communication.setSubject(new Reference("Patient/b"));
+
+		for (String type : List.of("Patient", "CommunicationRequest", "Communication")) {
+			assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.READ, type, null)).as(type).isTrue();
+			assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.SEARCH_TYPE, type, null)).as(type).isTrue();
+			assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.DELETE, type, null)).as(type).isFalse();
+		}
+		assertThat(policy.maySee(outreach, patient("b"), facts)).as("any patient: it needs their addresses").isTrue();
+		assertThat(policy.maySee(outreach, request, facts)).isTrue();
+		assertThat(policy.maySee(outreach, observation("a"), facts)).isFalse();
+		assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.READ, "Observation", null)).isFalse();
+		assertThat(policy.patientsVisibleTo(outreach, facts)).isEmpty();
+
+		assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.UPDATE, "CommunicationRequest", null)).isTrue();
+		assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.CREATE, "CommunicationRequest", null)).isFalse();
+		assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.CREATE, "Communication", null)).isTrue();
+		assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.UPDATE, "Patient", null)).isFalse();
+		assertThat(policy.mayWrite(outreach, Interaction.UPDATE, request)).isTrue();
+		assertThat(policy.mayWrite(outreach, Interaction.CREATE, request)).isFalse();
+		assertThat(policy.mayWrite(outreach, Interaction.CREATE, communication)).isTrue();
+		assertThat(policy.mayWrite(outreach, Interaction.UPDATE, communication)).isTrue();
+		assertThat(policy.mayWrite(outreach, Interaction.DELETE, communication)).isFalse();
+		assertThat(policy.mayWrite(outreach, Interaction.UPDATE, patient("a"))).isFalse();
+		assertThat(policy.mayAttempt(outreach, RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE, "Patient", "$everything")).isFalse();
+
+		HubPrincipal scoped = principal(Party.OUTREACH, "system/CommunicationRequest.rus system/Communication.crus system/Patient.rs",
+				null, null, null);
+		assertThat(policy.mayAttempt(scoped, RestOperationTypeEnum.UPDATE, "Communication", null)).isTrue();
+		assertThat(policy.mayAttempt(scoped, RestOperationTypeEnum.CREATE, "Patient", null)).as("scope").isFalse();
 	}
 
 	static HubPrincipal principal(Party party, String scopes, String organization, String patient, String source) {

@@ -81,6 +81,16 @@ class ScopeMatrixIT extends AuthorizationFixtureIT {
 			demo-admin        | Claim             | 200 200 201 200 200
 			demo-admin        | DocumentReference | 200 200 201 200 200
 			demo-admin        | AuditEvent        | 403 403 403 403 403
+			demo-outreach     | Patient           | 200 200 403 403 403
+			demo-outreach     | Observation       | 403 403 403 403 403
+			demo-outreach     | Coverage          | 403 403 403 403 403
+			demo-outreach     | Claim             | 403 403 403 403 403
+			demo-outreach     | DocumentReference | 403 403 403 403 403
+			demo-outreach     | AuditEvent        | 403 403 403 403 403
+			demo-outreach     | CommunicationRequest | 200 200 403 200 403
+			demo-outreach     | Communication     | 200 200 201 200 403
+			demo-clinic       | CommunicationRequest | 403 403 403 403 403
+			demo-ehr          | Communication     | 403 403 403 403 403
 			""";
 
 	static final List<String> INTERACTIONS = List.of("read", "search", "create", "update", "delete");
@@ -143,7 +153,7 @@ class ScopeMatrixIT extends AuthorizationFixtureIT {
 	private HttpResponse<String> perform(String client, String type, String interaction) {
 		ensureAuditEvent();
 		return switch (interaction) {
-			case "read" -> get(client, "/" + type + "/" + A_RESOURCE.get(type));
+			case "read" -> get(client, "/" + type + "/" + (A_RESOURCE.containsKey(type) ? A_RESOURCE.get(type) : fresh(type)));
 			case "search" -> get(client, "/" + type + "?_count=1");
 			case "create" -> as(client, "POST", "/" + type, body(type, null), "Accept", "application/fhir+json");
 			case "update" -> {
@@ -184,6 +194,8 @@ class ScopeMatrixIT extends AuthorizationFixtureIT {
 			case "Coverage" -> head + "\"status\":\"active\",\"beneficiary\":{\"reference\":\"Patient/demo-patient-a\"},\"payor\":[{\"reference\":\"Organization/demo-insurer\"}]}";
 			case "Claim" -> head + "\"status\":\"active\",\"use\":\"claim\",\"type\":{\"text\":\"x\"},\"patient\":{\"reference\":\"Patient/demo-patient-a\"},\"created\":\"2026-01-01\",\"provider\":{\"reference\":\"Organization/demo-clinic\"},\"priority\":{\"text\":\"normal\"},\"insurance\":[{\"sequence\":1,\"focal\":true,\"coverage\":{\"reference\":\"Coverage/authz-coverage-a\"}}]}";
 			case "DocumentReference" -> head + "\"status\":\"current\",\"subject\":{\"reference\":\"Patient/demo-patient-a\"},\"content\":[{\"attachment\":{\"contentType\":\"text/plain\",\"data\":\"eA==\"}}]}";
+			case "CommunicationRequest" -> head + "\"status\":\"active\",\"subject\":{\"reference\":\"Patient/demo-patient-a\"},\"payload\":[{\"contentString\":\"x\"}]}";
+			case "Communication" -> head + "\"status\":\"completed\",\"subject\":{\"reference\":\"Patient/demo-patient-a\"},\"payload\":[{\"contentString\":\"x\"}]}";
 			case "AuditEvent" -> head + "\"type\":{\"code\":\"rest\"},\"recorded\":\"2026-01-01T00:00:00Z\",\"agent\":[{\"requestor\":true}],\"source\":{\"observer\":{\"reference\":\"Organization/demo-clinic\"}}}";
 			default -> throw new IllegalArgumentException(type);
 		};

@@ -27,7 +27,8 @@ class DemoRealmIT {
 			"demo-admin;     ADMIN;                ;                            SYSTEM; Patient;     DELETE",
 			"demo-patient-a; PATIENT;              patient=demo-patient-a;      PATIENT; Observation; READ",
 			"demo-patient-b; PATIENT;              patient=demo-patient-b;      PATIENT; Encounter;  SEARCH",
-			"demo-engineer;  INTEGRATION_ENGINEER; ;                            ;       ;            ;"
+			"demo-engineer;  INTEGRATION_ENGINEER; ;                            ;       ;            ;",
+			"demo-outreach;  OUTREACH;             ;                            SYSTEM; CommunicationRequest; UPDATE"
 	})
 	void eachDemoClientsTokenCarriesItsPartyClaimAndScopes(String client, Party party, String claim,
 			SmartScope.Context context, String type, Interaction interaction) {
@@ -58,6 +59,18 @@ class DemoRealmIT {
 		assertThat(clinic.scopes().grantsAnyContext("Claim", Interaction.READ)).isFalse();
 		assertThat(clinic.organizationId()).hasValue("demo-clinic");
 		assertThat(clinic.patientId()).isEmpty();
+	}
+
+	@Test
+	void outreachScopesCoverRequestsCommunicationsAndPatientAddressesOnly() {
+		HubPrincipal outreach = HubPrincipal.fromToken(Tokens.claims(Tokens.forClient("demo-outreach")));
+
+		assertThat(outreach.scopes().grants(SmartScope.Context.SYSTEM, "Communication", Interaction.CREATE)).isTrue();
+		assertThat(outreach.scopes().grants(SmartScope.Context.SYSTEM, "Patient", Interaction.SEARCH)).isTrue();
+		assertThat(outreach.scopes().grantsAnyContext("Patient", Interaction.UPDATE)).isFalse();
+		assertThat(outreach.scopes().grantsAnyContext("CommunicationRequest", Interaction.CREATE)).isFalse();
+		assertThat(outreach.scopes().grantsAnyContext("Communication", Interaction.DELETE)).isFalse();
+		assertThat(outreach.scopes().grantsAnyContext("Observation", Interaction.READ)).isFalse();
 	}
 
 	@Test
