@@ -51,6 +51,10 @@ public enum HubErrorCode {
 	PATIENT_INDEX_UNKNOWN("HUB-3002"),
 	/** A merge or link change that would break the index's invariants (422). */
 	PATIENT_INDEX_REFUSED("HUB-3003"),
+	/** Patient/$merge: {@code result-patient} is not the target Patient (422). */
+	PATIENT_MERGE_RESULT_MISMATCH("HUB-3004"),
+	/** Patient/$merge with {@code delete-source}: other resources still reference the source (422). */
+	PATIENT_MERGE_SOURCE_REFERENCED("HUB-3005"),
 	/** A journey stage could not be recomputed after a committed write; the next relevant write retries. */
 	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000");
 
