@@ -55,7 +55,9 @@ public final class PatientIndexBench {
 	private static final List<String> SOURCES = List.of("bench-a", "bench-b", "bench-c");
 
 	private final Map<String, String> opt = new HashMap<>();
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+	// HTTP/1.1 like bench/HubBench.java: the default h2c upgrade attempt on a POST with a body loses answers.
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(10)).build();
 	private final String fhir;
 
 	private PatientIndexBench(String[] args) {
