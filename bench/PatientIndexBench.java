@@ -113,6 +113,10 @@ public final class PatientIndexBench {
 				label, bundles.size(), clients, r.resources, r.seconds, r.resources / r.seconds, r.errors);
 		System.out.println(line);
 		summary(line);
+		if (r.errors > 0) {
+			System.err.println("[" + label + "] " + r.errors + " failed transactions: not a valid result");
+			System.exit(1);
+		}
 		int reads = intOpt("everything-reads", 0);
 		if (reads > 0) {
 			everything(label, patients, reads);

@@ -108,15 +108,18 @@ for mode in $MODES; do
 		java "${HUB_OPTS[@]}" -jar "$JAR" >"$OUT/hub-index-$mode.log" 2>&1 &
 	HUB_PID=$!
 	ready=0
-	for _ in $(seq 1 3000); do
+	for _ in $(seq 1 18000); do # 30 min at most: a busy machine boots slowly
 		kill -0 "$HUB_PID" 2>/dev/null || { log "the hub exited during startup"; tail -30 "$OUT/hub-index-$mode.log"; exit 1; }
-		if curl -fs -m 2 "http://127.0.0.1:$PORT/actuator/health/readiness" 2>/dev/null | grep -q '"UP"'; then
+		# Our own hub's start line first: another process may answer on the port while ours boots.
+		if grep -q "Started HubApplication" "$OUT/hub-index-$mode.log" \
+			&& curl -fs -m 2 "http://127.0.0.1:$PORT/actuator/health/readiness" 2>/dev/null | grep -q '"UP"' \
+			&& curl -fs -m 10 -o /dev/null "http://127.0.0.1:$PORT/fhir/metadata"; then
 			ready=1
 			break
 		fi
 		sleep 0.1
 	done
-	[[ $ready == 1 ]] || { log "the hub was not ready after 300 s"; exit 1; }
+	[[ $ready == 1 ]] || { log "the hub was not ready after 30 min"; exit 1; }
 	reads=0
 	[[ $mode == true ]] && reads=$READS
 	java -Xmx2g -cp "$CLIENT_CP" "$ROOT/bench/PatientIndexBench.java" --fhir "http://127.0.0.1:$PORT/fhir" \
