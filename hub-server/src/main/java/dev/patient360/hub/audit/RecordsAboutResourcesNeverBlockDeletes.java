@@ -57,13 +57,13 @@ class RecordsAboutResourcesNeverBlockDeletes implements HubInterceptor {
 					+ "join hfj_resource t on t.res_id = l.target_resource_id "
 					+ "join hfj_resource s on s.res_id = l.src_resource_id "
 					+ "where t.res_type = ? and t.fhir_id = ? and l.source_resource_type <> ? "
-					+ "and not (l.source_resource_type = ? and l.src_path like ?) "
+					+ "and not (l.source_resource_type = ? and (l.src_path like ? or l.src_path like ?)) "
 					+ "and l.target_resource_version is null limit " + MAX_REPORTED,
 					rs -> {
 						conflicts.add(new DeleteConflict(new IdDt(rs.getString(1), rs.getString(2)), rs.getString(3), target));
 					},
 					target.getResourceType(), target.getIdPart(), AuditEventsOutsideEverything.AUDIT_EVENT, PROVENANCE,
-					PROVENANCE + ".target%");
+					PROVENANCE + ".target%", PROVENANCE + ".entity%");
 		}
 		return null;
 	}
@@ -72,6 +72,7 @@ class RecordsAboutResourcesNeverBlockDeletes implements HubInterceptor {
 		String type = conflict.getSourceId().getResourceType();
 		return AuditEventsOutsideEverything.AUDIT_EVENT.equals(type)
 				|| (PROVENANCE.equals(type) && conflict.getSourcePath() != null
-						&& conflict.getSourcePath().startsWith(PROVENANCE + ".target"));
+						&& (conflict.getSourcePath().startsWith(PROVENANCE + ".target")
+								|| conflict.getSourcePath().startsWith(PROVENANCE + ".entity")));
 	}
 }

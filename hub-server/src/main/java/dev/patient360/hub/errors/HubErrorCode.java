@@ -55,6 +55,8 @@ public enum HubErrorCode {
 	PATIENT_MERGE_RESULT_MISMATCH("HUB-3004"),
 	/** Patient/$merge with {@code delete-source}: other resources still reference the source (422). */
 	PATIENT_MERGE_SOURCE_REFERENCED("HUB-3005"),
+	/** A Provenance of a committed patient index link change could not be written (logged; the link history has it). */
+	PATIENT_INDEX_PROVENANCE_LOST("HUB-3006"),
 	/** A journey stage could not be recomputed after a committed write; the next relevant write retries. */
 	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000");
 

@@ -29,10 +29,15 @@ class IndexProvenance {
 	static final String RESOURCE_ID_SYSTEM = Canonicals.BASE + "/sid/resource-id";
 	private static final String PARTICIPANT_TYPES = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 
-	private final IFhirResourceDao<Provenance> provenances;
+	private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(IndexProvenance.class);
 
-	IndexProvenance(IFhirResourceDao<Provenance> provenances) {
+	private final IFhirResourceDao<Provenance> provenances;
+	private final org.springframework.transaction.support.TransactionTemplate newTransaction;
+
+	IndexProvenance(IFhirResourceDao<Provenance> provenances, org.springframework.transaction.PlatformTransactionManager tx) {
 		this.provenances = provenances;
+		this.newTransaction = new org.springframework.transaction.support.TransactionTemplate(tx);
+		this.newTransaction.setPropagationBehavior(org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 	}
 
 	/**
@@ -64,7 +69,31 @@ class IndexProvenance {
 		if (reason != null) {
 			p.addReason().setText(reason);
 		}
-		provenances.create(p, new SystemRequestDetails());
+		// Written once the link change has committed: inside a FHIR transaction bundle the Patients it
+		// names are not yet resolvable as reference targets (HAPI-1094). The link history row commits
+		// with the change itself; a Provenance lost to a crash in between is logged, not retried.
+		if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+			org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+					new org.springframework.transaction.support.TransactionSynchronization() {
+						@Override
+						public void afterCommit() {
+							write(p);
+						}
+					});
+		}
+		else {
+			write(p);
+		}
+	}
+
+	private void write(Provenance p) {
+		try {
+			newTransaction.executeWithoutResult(status -> provenances.create(p, new SystemRequestDetails()));
+		}
+		catch (RuntimeException e) {
+			log.warn("HUB-3006 patient index Provenance ({}) not written: {}", p.getActivity().getCodingFirstRep().getCode(),
+					e.getClass().getSimpleName());
+		}
 	}
 
 	private static String display(String activity) {

@@ -42,10 +42,10 @@ class PatientIndexConfig {
 
 	@Bean
 	PatientIndex patientIndex(PatientMatcher matcher, PatientIndexStore store, DaoRegistry daos,
-			PatientIndexProperties properties) {
+			PatientIndexProperties properties, PlatformTransactionManager transactionManager) {
 		return new PatientIndex(matcher, store,
 				new GoldenRecords(daos.getResourceDao(Patient.class), properties.trustedSources()),
-				new IndexProvenance(daos.getResourceDao(Provenance.class)));
+				new IndexProvenance(daos.getResourceDao(Provenance.class), transactionManager));
 	}
 
 	@Bean
