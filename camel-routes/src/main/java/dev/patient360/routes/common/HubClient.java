@@ -124,8 +124,40 @@ public class HubClient {
 		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/**
+	 * Posts a type-level operation ({@code path} e.g. {@code Patient/$merge}) with the same error
+	 * semantics as {@link #transaction(Bundle)}; returns the answer's body.
+	 */
+	public String operation(String path, org.hl7.fhir.r4.model.Parameters parameters) throws InterruptedException {
+		String body = FHIR.newJsonParser().encodeResourceToString(parameters);
+		String base = routes.hubUrl().toString();
+		String url = (base.endsWith("/") ? base : base + "/") + path;
+		try {
+			HttpResponse<String> response = post(url, body);
+			if (response.statusCode() == 401) {
+				tokens.invalidate();
+				response = post(url, body);
+			}
+			int status = response.statusCode();
+			if (status / 100 == 2) {
+				return response.body();
+			}
+			if (status >= 500 || status == 429 || status == 408 || status == 401) {
+				throw new HubUnavailableException("HUB-4020 hub answered HTTP " + status);
+			}
+			throw new HubRejectedException(status, response.body());
+		}
+		catch (IOException e) {
+			throw new HubUnavailableException("HUB-4020 hub unreachable: " + e.getClass().getSimpleName(), e);
+		}
+	}
+
 	private HttpResponse<String> post(String body) throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(routes.hubUrl().toString()))
+		return post(routes.hubUrl().toString(), body);
+	}
+
+	private HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
 				.timeout(props.requestTimeout())
 				.header("Content-Type", "application/fhir+json")
 				.header("Accept", "application/fhir+json")

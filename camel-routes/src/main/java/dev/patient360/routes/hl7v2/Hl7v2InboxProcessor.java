@@ -21,6 +21,7 @@ import dev.patient360.routes.common.ClientCredentialsTokens;
 import dev.patient360.routes.common.HubClient;
 import dev.patient360.routes.hl7v2.mapping.Hl7v2MappingException;
 import dev.patient360.routes.hl7v2.mapping.Hl7v2Parser;
+import dev.patient360.routes.hl7v2.mapping.Hl7v2ToFhirMergeMapper;
 import dev.patient360.routes.hl7v2.mapping.Hl7v2ToFhirMessageMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -122,6 +123,20 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 					Date.from(p.receivedAt()));
 			hub.transaction(Hl7v2ToFhirMessageMapper.map(message, ctx));
 			refusals.set(0);
+			var merge = Hl7v2ToFhirMergeMapper.map(message);
+			if (merge.isPresent()) {
+				// After the transaction committed: both records exist. A resend repeats both harmlessly.
+				try {
+					hub.operation("Patient/$merge", merge.get());
+				}
+				catch (HubClient.HubRejectedException e) {
+					inbox.deadLetter(p, "HUB-4060", "A40 applied, but the hub refused Patient/$merge (HTTP " + e.status()
+							+ ")\n" + e.outcome());
+					settled(p);
+					outcome(p, "dead-letter");
+					return;
+				}
+			}
 			inbox.done(p.id());
 			settled(p);
 			outcome(p, "applied");

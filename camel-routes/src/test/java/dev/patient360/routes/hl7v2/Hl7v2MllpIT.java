@@ -248,16 +248,44 @@ class Hl7v2MllpIT {
 	}
 
 	@Test
-	void mergeLinksThePriorPatientToTheSurvivorBothWays() throws Exception {
-		sendAll(withControlId(er7(MESSAGES.resolve("ADT-A40-01.hl7")), "SCN-A40-1")
-				.replace("12345^^^BCBS", "SURVIVOR40^^^BCBS").replace("56789^^^BCBS", "PRIOR40^^^BCBS"));
+	void mergeLinksThePriorPatientToTheSurvivorBothWaysAndTheIndexMergesTheirGoldenRecords() throws Exception {
+		String a40 = withControlId(er7(MESSAGES.resolve("ADT-A40-01.hl7")), "SCN-A40-1")
+				.replace("12345^^^BCBS", "SURVIVOR40^^^BCBS").replace("56789^^^BCBS", "PRIOR40^^^BCBS");
+		// The retired record as the EHR registered it earlier: another name and birth date, so the
+		// index keeps it a person of its own until the merge.
+		String registration = withControlId(a40, "SCN-A40-0").replace("ADT^A40^ADT_A40", "ADT^A28^ADT_A05")
+				.replace("EVN|A40", "EVN|A28").replace("SURVIVOR40^^^BCBS", "PRIOR40^^^BCBS")
+				.replace("Test^Test^A", "Vorher^Vera").replace("|20180205|", "|19700101|").replaceAll("\rMRG\\|[^\r]*", "");
+		sendAll(registration);
+		Patient registered = awaitOne("Patient?identifier=PRIOR40", Patient.class, p -> p.hasName());
+		String priorGolden = goldenOf(registered.getIdElement().toUnqualifiedVersionless().getValue());
+
+		sendAll(a40);
 		Patient prior = awaitOne("Patient?identifier=PRIOR40", Patient.class, p -> p.hasLink());
 		Patient survivor = awaitOne("Patient?identifier=SURVIVOR40", Patient.class, p -> p.hasLink());
 		assertThat(prior.getActive()).isFalse();
+		assertThat(prior.getNameFirstRep().getFamily()).as("the retired record keeps its data").isEqualTo("Vorher");
 		assertThat(prior.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACEDBY);
 		assertThat(prior.getLinkFirstRep().getOther().getReferenceElement().getIdPart()).isEqualTo(survivor.getIdElement().getIdPart());
 		assertThat(survivor.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACES);
 		assertThat(survivor.getLinkFirstRep().getOther().getReferenceElement().getIdPart()).isEqualTo(prior.getIdElement().getIdPart());
+		String survivorGolden = goldenOf(survivor.getIdElement().toUnqualifiedVersionless().getValue());
+		assertThat(goldenOf(prior.getIdElement().toUnqualifiedVersionless().getValue()))
+				.as("the index merged the two persons").isEqualTo(survivorGolden);
+		assertThat(survivorGolden).isNotEqualTo(priorGolden);
+		assertThat(jdbc.sql("select count(*) from dead_letter where correlation_id like '%SCN-A40%'").query(Long.class).single())
+				.isZero();
+	}
+
+	/** The golden record of a source Patient, from the hub's patient index ($mdm-query-links). */
+	private String goldenOf(String patient) throws Exception {
+		org.hl7.fhir.r4.model.Parameters links = FhirContext.forR4Cached().newJsonParser().parseResource(
+				org.hl7.fhir.r4.model.Parameters.class, http.send(HttpRequest.newBuilder(URI.create(hub.fhirBase()
+						+ "/Patient/$mdm-query-links?matchResult=MATCH&resourceId=" + patient))
+						.header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString()).body());
+		assertThat(links.getParameter()).hasSize(1);
+		return links.getParameterFirstRep().getPart().stream().filter(p -> p.getName().equals("goldenResourceId"))
+				.map(p -> p.getValue().primitiveValue()).findFirst().orElseThrow();
 	}
 
 	private Bundle search(String query) throws Exception {

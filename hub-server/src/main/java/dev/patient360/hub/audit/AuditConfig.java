@@ -49,6 +49,11 @@ class AuditConfig {
 	}
 
 	@Bean
+	RecordsAboutResourcesNeverBlockDeletes recordsAboutResourcesNeverBlockDeletes(DataSource dataSource) {
+		return new RecordsAboutResourcesNeverBlockDeletes(dataSource);
+	}
+
+	@Bean
 	AuditEventsOutsideEverything auditEventsOutsideEverything(FhirContext fhirContext) {
 		return new AuditEventsOutsideEverything(fhirContext);
 	}

@@ -87,6 +87,11 @@ final class AccessPolicy {
 				return ENGAGEMENT_RECOMPUTE.equals(operationName) && principal.is(Party.ADMIN)
 						&& scopeGrants(principal, "Patient", Interaction.UPDATE);
 			case EXTENDED_OPERATION_INSTANCE, EXTENDED_OPERATION_TYPE:
+				if ("$merge".equals(operationName) && "Patient".equals(resourceType) && principal.is(Party.EHR_SOURCE)
+						&& scopeGrants(principal, resourceType, Interaction.UPDATE)) {
+					// HL7 v2 A40 from the source's own feed; the operation checks both Patients carry its tag.
+					return true;
+				}
 				if (STEWARD_OPERATIONS.contains(operationName)) {
 					return "Patient".equals(resourceType)
 							&& (principal.is(Party.ADMIN) || principal.is(Party.INTEGRATION_ENGINEER))

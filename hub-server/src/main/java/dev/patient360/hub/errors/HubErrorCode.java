@@ -51,6 +51,12 @@ public enum HubErrorCode {
 	PATIENT_INDEX_UNKNOWN("HUB-3002"),
 	/** A merge or link change that would break the index's invariants (422). */
 	PATIENT_INDEX_REFUSED("HUB-3003"),
+	/** Patient/$merge: {@code result-patient} is not the target Patient (422). */
+	PATIENT_MERGE_RESULT_MISMATCH("HUB-3004"),
+	/** Patient/$merge with {@code delete-source}: other resources still reference the source (422). */
+	PATIENT_MERGE_SOURCE_REFERENCED("HUB-3005"),
+	/** A Provenance of a committed patient index link change could not be written (logged; the link history has it). */
+	PATIENT_INDEX_PROVENANCE_LOST("HUB-3006"),
 	/** A journey stage could not be recomputed after a committed write; the next relevant write retries. */
 	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000"),
 	/** Recorded segment membership changes could not be applied to the segment Groups; the next flush retries. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 
 import org.hl7.fhir.r4.model.Patient;
 import org.slf4j.Logger;
@@ -25,11 +26,13 @@ public class PatientIndex {
 	private final PatientMatcher matcher;
 	private final PatientIndexStore store;
 	private final GoldenRecords goldens;
+	private final IndexProvenance provenance;
 
-	PatientIndex(PatientMatcher matcher, PatientIndexStore store, GoldenRecords goldens) {
+	PatientIndex(PatientMatcher matcher, PatientIndexStore store, GoldenRecords goldens, IndexProvenance provenance) {
 		this.matcher = matcher;
 		this.store = store;
 		this.goldens = goldens;
+		this.provenance = provenance;
 	}
 
 	PatientIndexStore store() {
@@ -40,10 +43,14 @@ public class PatientIndex {
 	void sourceWritten(Patient source) {
 		String sourceId = "Patient/" + source.getIdElement().getIdPart();
 		PatientFacts facts = PatientFacts.of(source, matcher.rules());
-		store.lockForMatching();
+		Set<String> keys = new java.util.TreeSet<>(facts.blockingKeys());
+		// An update may drop keys it was found by: its old keys are locked too.
+		store.facts(sourceId).ifPresent(old -> keys.addAll(old.blockingKeys()));
+		store.lockForMatching(keys);
 		store.saveFacts(sourceId, facts);
 		Optional<String> existing = store.goldenOf(sourceId);
 		if (existing.isPresent()) {
+			store.lockGolden(existing.get());
 			// A linked Patient stays with its person on update; stewards move it (merge/review).
 			goldens.refresh(existing.get(), store.sourcesOf(existing.get()), source);
 			return;
@@ -62,20 +69,27 @@ public class PatientIndex {
 				.orElse(null);
 		if (best != null) {
 			MatchOutcome outcome = best.getValue();
+			store.lockGolden(best.getKey());
 			store.link(new PatientIndexStore.Link(sourceId, best.getKey(), MatchResult.MATCH, AUTO,
 					outcome.normalizedScore(), outcome.deterministic(), false, 0, 0), "AUTO_LINK", null);
 			goldens.refresh(best.getKey(), store.sourcesOf(best.getKey()), source);
+			provenance.record("AUTO_LINK", List.of(best.getKey()), List.of(sourceId), null,
+					IndexProvenance.score(MatchResult.MATCH, outcome.normalizedScore(), AUTO)
+							+ (outcome.deterministic() ? ", same strong identifier" : ""));
 			log.debug("patient index: {} linked to {} (score {})", sourceId, best.getKey(), outcome.score());
 			return;
 		}
 		String golden = goldens.create(source);
 		store.link(new PatientIndexStore.Link(sourceId, golden, MatchResult.MATCH, AUTO, 1.0, false, true, 0, 0),
 				"NEW_GOLDEN", null);
+		provenance.record("NEW_GOLDEN", List.of(golden), List.of(sourceId), null, "no golden record matched");
 		// Possible matches wait for a steward (the review queue); the Patient is its own person until then.
 		bestPerGolden.forEach((goldenId, outcome) -> {
 			if (outcome.result() == MatchResult.POSSIBLE_MATCH) {
 				store.link(new PatientIndexStore.Link(sourceId, goldenId, MatchResult.POSSIBLE_MATCH, AUTO,
 						outcome.normalizedScore(), false, false, 0, 0), "POSSIBLE_MATCH", null);
+				provenance.record("POSSIBLE_MATCH", List.of(goldenId), List.of(sourceId), null,
+						IndexProvenance.score(MatchResult.POSSIBLE_MATCH, outcome.normalizedScore(), AUTO));
 			}
 		});
 	}
@@ -92,7 +106,8 @@ public class PatientIndex {
 			throw new IllegalArgumentException("a golden record cannot be merged into itself");
 		}
 		String tag = "merge " + System.currentTimeMillis() + " " + from + " -> " + to + (why == null ? "" : " (" + why + ")");
-		for (String sourceId : store.sourcesOf(from)) {
+		List<String> moved = store.sourcesOf(from);
+		for (String sourceId : moved) {
 			PatientIndexStore.Link before = store.link(sourceId, from).orElseThrow();
 			store.unlink(before, "MERGE_OUT", tag);
 			store.link(new PatientIndexStore.Link(sourceId, to, MatchResult.MATCH, MANUAL, before.score(),
@@ -100,6 +115,7 @@ public class PatientIndex {
 		}
 		goldens.retire(from, to);
 		goldens.refresh(to, store.sourcesOf(to), null);
+		provenance.record("MERGE", List.of(to, from), moved, null, tag);
 		return tag;
 	}
 
@@ -112,7 +128,9 @@ public class PatientIndex {
 		String tag = store.latestMergeFrom(from).filter(t -> !store.unmerged(t))
 				.orElseThrow(() -> new IllegalArgumentException(from + " has no merge to undo"));
 		String to = null;
+		List<String> restored = new java.util.ArrayList<>();
 		for (PatientIndexStore.Link before : store.linksBefore(tag)) {
+			restored.add(before.sourceId());
 			String current = store.goldenOf(before.sourceId()).orElse(null);
 			PatientIndexStore.Link now = current == null ? null : store.link(before.sourceId(), current).orElseThrow();
 			if (now == null || (to != null && !to.equals(current))) {
@@ -126,6 +144,7 @@ public class PatientIndex {
 		if (to != null && !store.sourcesOf(to).isEmpty()) {
 			goldens.refresh(to, store.sourcesOf(to), null);
 		}
+		provenance.record("UNMERGE", to == null ? List.of(from) : List.of(from, to), restored, null, "undone: " + tag);
 		return tag;
 	}
 
@@ -142,6 +161,8 @@ public class PatientIndex {
 		if (!accept) {
 			store.unlink(possible, "REJECT", "steward");
 			store.reject(sourceId, goldenId);
+			provenance.record("REJECT", List.of(goldenId), List.of(sourceId), null,
+					"steward; was " + IndexProvenance.score(possible.matchResult(), possible.score(), possible.linkSource()));
 			return;
 		}
 		store.unlink(possible, "ACCEPT", "steward");
@@ -152,6 +173,8 @@ public class PatientIndex {
 		store.link(new PatientIndexStore.Link(sourceId, goldenId, MatchResult.MATCH, MANUAL, possible.score(), false,
 				false, 0, 0), "ACCEPT", "steward");
 		goldens.refresh(goldenId, store.sourcesOf(goldenId), null);
+		provenance.record("ACCEPT", previous == null ? List.of(goldenId) : List.of(goldenId, previous), List.of(sourceId),
+				null, "steward; was " + IndexProvenance.score(possible.matchResult(), possible.score(), possible.linkSource()));
 		if (previous != null) {
 			if (store.sourcesOf(previous).isEmpty()) {
 				goldens.retire(previous, goldenId);
@@ -180,6 +203,7 @@ public class PatientIndex {
 		}
 		store.forget(sourceId);
 		golden.ifPresent(g -> {
+			provenance.record("SOURCE_DELETED", List.of(g), List.of(), sourceId, null);
 			List<String> rest = store.sourcesOf(g);
 			if (rest.isEmpty()) {
 				goldens.retire(g, null);

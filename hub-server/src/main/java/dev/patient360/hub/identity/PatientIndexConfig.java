@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import ca.uhn.fhir.jpa.api.dao.DaoRegistry;
 
 import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -41,9 +42,10 @@ class PatientIndexConfig {
 
 	@Bean
 	PatientIndex patientIndex(PatientMatcher matcher, PatientIndexStore store, DaoRegistry daos,
-			PatientIndexProperties properties) {
+			PatientIndexProperties properties, PlatformTransactionManager transactionManager) {
 		return new PatientIndex(matcher, store,
-				new GoldenRecords(daos.getResourceDao(Patient.class), properties.trustedSources()));
+				new GoldenRecords(daos.getResourceDao(Patient.class), properties.trustedSources()),
+				new IndexProvenance(daos.getResourceDao(Provenance.class), transactionManager));
 	}
 
 	@Bean

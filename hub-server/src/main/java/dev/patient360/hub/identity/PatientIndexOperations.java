@@ -17,6 +17,7 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 
 import dev.patient360.hub.errors.HubErrorCode;
 import dev.patient360.hub.fhir.HubOperationProvider;
+import dev.patient360.profiles.Canonicals;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.DecimalType;
 import org.hl7.fhir.r4.model.IdType;
@@ -122,34 +123,153 @@ class PatientIndexOperations implements HubOperationProvider {
 	}
 
 	/**
-	 * The merge of two source Patients as an HL7 v2 ADT^A40 asks for it, with the parameters of FHIR's
-	 * Patient/$merge: the persons of both are merged in the index (source into target). Unlike the
-	 * full R5 operation, no resource is rewritten: source records belong to their systems.
+	 * FHIR R5's Patient/$merge (backported): the source Patient is marked {@code active=false} with a
+	 * {@code replaced-by} link to the target, the target gets a {@code replaces} link (or is replaced by
+	 * {@code result-patient}), and the index merges the persons of both (source's golden record into
+	 * target's). {@code preview} changes nothing; {@code delete-source} deletes the source instead of
+	 * marking it. Answers {@code input}, {@code outcome} and {@code result} (the target Patient). A
+	 * repeated identical merge changes nothing and answers the same outcome: an HL7 v2 ADT^A40 resent
+	 * by its sender is harmless.
+	 * <p>
+	 * Data stewards may merge any two Patients; an {@code ehr-source} token only two Patients that
+	 * both carry exactly its own source tag (docs/security.md).
 	 */
 	@Operation(name = "$merge", typeName = "Patient")
 	public Parameters merge(
 			@OperationParam(name = "source-patient", max = 1) Reference sourcePatient,
 			@OperationParam(name = "source-patient-identifier") List<Identifier> sourceIdentifiers,
 			@OperationParam(name = "target-patient", max = 1) Reference targetPatient,
-			@OperationParam(name = "target-patient-identifier") List<Identifier> targetIdentifiers) {
-		String source = resolve(sourcePatient, sourceIdentifiers, "source-patient");
-		String target = resolve(targetPatient, targetIdentifiers, "target-patient");
-		String[] goldens = steward(() -> new String[] {
-				index.goldenOf(source).orElseThrow(() -> new NoSuchElementException(source + " is not indexed")),
-				index.goldenOf(target).orElseThrow(() -> new NoSuchElementException(target + " is not indexed")) });
+			@OperationParam(name = "target-patient-identifier") List<Identifier> targetIdentifiers,
+			@OperationParam(name = "result-patient", max = 1) Patient resultPatient,
+			@OperationParam(name = "preview", max = 1) BooleanType preview,
+			@OperationParam(name = "delete-source", max = 1) BooleanType deleteSource,
+			ca.uhn.fhir.rest.api.server.RequestDetails request) {
+		Parameters input = new Parameters();
+		if (sourcePatient != null) {
+			input.addParameter().setName("source-patient").setValue(sourcePatient.copy());
+		}
+		if (sourceIdentifiers != null) {
+			sourceIdentifiers.forEach(i -> input.addParameter().setName("source-patient-identifier").setValue(i.copy()));
+		}
+		if (targetPatient != null) {
+			input.addParameter().setName("target-patient").setValue(targetPatient.copy());
+		}
+		if (targetIdentifiers != null) {
+			targetIdentifiers.forEach(i -> input.addParameter().setName("target-patient-identifier").setValue(i.copy()));
+		}
+		if (resultPatient != null) {
+			input.addParameter().setName("result-patient").setResource(resultPatient.copy());
+		}
+		boolean dryRun = preview != null && Boolean.TRUE.equals(preview.getValue());
+		boolean delete = deleteSource != null && Boolean.TRUE.equals(deleteSource.getValue());
+		if (preview != null) {
+			input.addParameter().setName("preview").setValue(preview.copy());
+		}
+		if (deleteSource != null) {
+			input.addParameter().setName("delete-source").setValue(deleteSource.copy());
+		}
+		dev.patient360.hub.security.HubPrincipal principal = dev.patient360.hub.security.HubPrincipal.of(request);
+		String ownSource = isSteward(principal) ? null : principal.sourceSystem().orElse("");
+		String source = resolve(sourcePatient, sourceIdentifiers, "source-patient", ownSource);
+		String target = resolve(targetPatient, targetIdentifiers, "target-patient", ownSource);
+		if (source.equals(target)) {
+			throw new UnprocessableEntityException(HubErrorCode.PATIENT_INDEX_REFUSED.message(
+					"source-patient and target-patient are the same Patient"));
+		}
+		if (resultPatient != null && !target.equals("Patient/" + resultPatient.getIdElement().getIdPart())) {
+			throw new UnprocessableEntityException(HubErrorCode.PATIENT_MERGE_RESULT_MISMATCH.message(
+					"result-patient must have the id of the target Patient (" + target + ")"));
+		}
 		Parameters answer = new Parameters();
-		if (goldens[0].equals(goldens[1])) {
-			answer.addParameter().setName("outcome").setResource(info("already the same person: " + goldens[1]));
+		answer.addParameter().setName("input").setResource(input);
+		String text = "merged " + source + " into " + target;
+		if (dryRun) {
+			Patient[] both = steward(() -> new Patient[] { read(source), read(target) });
+			requireOwnSource(principal, both);
+			answer.addParameter().setName("outcome").setResource(info("preview: " + text + "; nothing was changed"));
+			answer.addParameter().setName("result").setResource(withReplaces(resultPatient != null ? resultPatient : both[1], source));
+			return answer;
 		}
-		else {
-			String tag = steward(() -> index.mergeGoldens(goldens[0], goldens[1], "$merge"));
-			answer.addParameter().setName("outcome").setResource(info("merged: " + tag));
-		}
-		answer.addParameter().setName("result").setResource(read(goldens[1]));
+		Patient result = steward(() -> {
+			Patient sourceRecord = read(source);
+			Patient targetRecord = read(target);
+			requireOwnSource(principal, new Patient[] { sourceRecord, targetRecord });
+			String sourceGolden = index.goldenOf(source).orElseThrow(() -> new NoSuchElementException(source + " is not indexed"));
+			String targetGolden = index.goldenOf(target).orElseThrow(() -> new NoSuchElementException(target + " is not indexed"));
+			if (!sourceGolden.equals(targetGolden)) {
+				index.mergeGoldens(sourceGolden, targetGolden, "$merge " + source + " -> " + target);
+			}
+			Patient merged = withReplaces(resultPatient != null ? resultPatient : targetRecord, source);
+			if (!merged.equalsDeep(targetRecord)) {
+				patients.update(merged, new SystemRequestDetails());
+			}
+			if (delete) {
+				index.sourceDeleted(source);
+				try {
+					patients.delete(new IdType(source), new SystemRequestDetails());
+				}
+				catch (ca.uhn.fhir.rest.server.exceptions.ResourceVersionConflictException e) {
+					// R5's $merge would rewrite those references; the hub leaves them to their sources.
+					throw new UnprocessableEntityException(HubErrorCode.PATIENT_MERGE_SOURCE_REFERENCED.message(
+							"delete-source: " + source + " is still referenced by other resources; merge without delete-source"));
+				}
+			}
+			else if (!isReplacedBy(sourceRecord, target)) {
+				sourceRecord.setActive(false);
+				sourceRecord.getLink().removeIf(l -> l.getType() == Patient.LinkType.REPLACEDBY);
+				sourceRecord.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(new Reference(target));
+				patients.update(sourceRecord, new SystemRequestDetails());
+			}
+			return read(target);
+		});
+		answer.addParameter().setName("outcome").setResource(info(text));
+		answer.addParameter().setName("result").setResource(result);
 		return answer;
 	}
 
-	private String resolve(Reference reference, List<Identifier> identifiers, String name) {
+	/** An ehr-source merges only records that carry exactly its own source tag. */
+	private static void requireOwnSource(dev.patient360.hub.security.HubPrincipal principal, Patient[] records) {
+		if (isSteward(principal)) {
+			return;
+		}
+		String own = principal.sourceSystem().orElse(null);
+		for (Patient record : records) {
+			List<String> sources = record.getMeta().getTag().stream()
+					.filter(t -> Canonicals.CS_SOURCE_SYSTEM.equals(t.getSystem())).map(org.hl7.fhir.r4.model.Coding::getCode)
+					.toList();
+			if (own == null || !sources.equals(List.of(own))) {
+				throw new ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException(HubErrorCode.ACCESS_DENIED.message(
+						"an ehr-source may merge only Patients that carry its own source tag"));
+			}
+		}
+	}
+
+	private static boolean isSteward(dev.patient360.hub.security.HubPrincipal principal) {
+		return principal.unrestricted() || principal.is(dev.patient360.hub.security.Party.ADMIN)
+				|| principal.is(dev.patient360.hub.security.Party.INTEGRATION_ENGINEER);
+	}
+
+	private static boolean isReplacedBy(Patient record, String target) {
+		return Boolean.FALSE.equals(record.getActiveElement().getValue()) && record.getLink().stream()
+				.anyMatch(l -> l.getType() == Patient.LinkType.REPLACEDBY && target.equals(l.getOther().getReference()));
+	}
+
+	/** The target with a {@code replaces} link to the source (added once). */
+	private static Patient withReplaces(Patient target, String source) {
+		Patient copy = target.copy();
+		boolean linked = copy.getLink().stream()
+				.anyMatch(l -> l.getType() == Patient.LinkType.REPLACES && source.equals(l.getOther().getReference()));
+		if (!linked) {
+			copy.addLink().setType(Patient.LinkType.REPLACES).setOther(new Reference(source));
+		}
+		return copy;
+	}
+
+	/**
+	 * The source Patient named by reference or identifiers; with {@code ownSource} (an ehr-source
+	 * caller) only among the Patients tagged with it, so another source's records stay invisible.
+	 */
+	private String resolve(Reference reference, List<Identifier> identifiers, String name, String ownSource) {
 		if (reference != null && reference.hasReference()) {
 			return patientId(new StringType(reference.getReference()));
 		}
@@ -159,6 +279,9 @@ class PatientIndexOperations implements HubOperationProvider {
 		SearchParameterMap map = SearchParameterMap.newSynchronous();
 		for (Identifier identifier : identifiers) {
 			map.add(Patient.SP_IDENTIFIER, new TokenParam(identifier.getSystem(), identifier.getValue()));
+		}
+		if (ownSource != null) {
+			map.add("_tag", new TokenParam(Canonicals.CS_SOURCE_SYSTEM, ownSource));
 		}
 		List<String> found = patients.searchForIds(map, new SystemRequestDetails()).stream()
 				.map(id -> "Patient/" + id.toString()).filter(id -> index.goldenOf(id).isPresent()).toList();

@@ -33,8 +33,16 @@ class PatientIndexStore {
 
 	/** Serialises concurrent hub starts creating the tables. */
 	private static final long DDL_LOCK = 0x7031_3630_4964_7801L;
-	/** Serialises matching: two writes of the same new person must not both create a golden record. */
+	/**
+	 * Matching holds it shared, stewardship (merge, unmerge, review decisions, deletes) exclusively:
+	 * a steward's change of links never interleaves with matching.
+	 */
 	private static final long MATCH_LOCK = 0x7031_3630_4964_7802L;
+	/**
+	 * Name space (first key of PostgreSQL's two-int advisory locks, which never overlap the one-bigint
+	 * locks above) of the per-blocking-key locks.
+	 */
+	private static final int KEY_LOCK_SPACE = 0x70693630;
 
 	private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,9 +102,47 @@ class PatientIndexStore {
 		}
 	}
 
-	/** Holds until the surrounding transaction ends. */
+	/** Stewardship: excludes all matching until the surrounding transaction ends. */
 	void lockForMatching() {
 		jdbc.query("select pg_advisory_xact_lock(?)", rs -> null, MATCH_LOCK);
+	}
+
+	/**
+	 * Matching of one source Patient: locks each of its blocking keys (and the global lock shared)
+	 * until the surrounding transaction ends. Two writes that could match each other share a blocking
+	 * key (candidates are only ever found by one), so they are serialised, and the later one sees the
+	 * earlier one's link; writes of different people proceed in parallel. Keys are locked in one
+	 * statement in ascending order, so two writes never wait on each other crosswise.
+	 */
+	void lockForMatching(Set<String> blockingKeys) {
+		jdbc.query("select pg_advisory_xact_lock_shared(?)", rs -> null, MATCH_LOCK);
+		if (blockingKeys.isEmpty()) {
+			return;
+		}
+		Integer[] hashes = blockingKeys.stream().map(PatientIndexStore::keyHash).distinct().sorted()
+				.toArray(Integer[]::new);
+		jdbc.query("select count(pg_advisory_xact_lock(?, h)) from (select h from unnest(?::int[]) h order by h) k",
+				rs -> null, KEY_LOCK_SPACE, hashes);
+	}
+
+	/**
+	 * Serialises the writes that refresh one golden record (its sources' updates, links to it), which
+	 * would otherwise conflict on its version. Taken after {@link #lockForMatching(Set)}.
+	 */
+	void lockGolden(String goldenId) {
+		jdbc.query("select pg_advisory_xact_lock(?, ?)", rs -> null, KEY_LOCK_SPACE, keyHash("golden|" + goldenId));
+	}
+
+	/** A 32-bit lock id of a blocking key; a collision only serialises two unrelated writes. */
+	static int keyHash(String key) {
+		try {
+			byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+					.digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			return java.nio.ByteBuffer.wrap(d).getInt();
+		}
+		catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException(e);
+		}
 	}
 
 	void saveFacts(String sourceId, PatientFacts facts) {

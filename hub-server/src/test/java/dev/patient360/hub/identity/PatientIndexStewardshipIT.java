@@ -62,10 +62,13 @@ class PatientIndexStewardshipIT extends HubIntegrationTest {
 				.andParameter("target-patient-identifier",
 						new Identifier().setSystem("https://clinic-a.example/mrn").setValue("A40-NEW"))
 				.execute();
-		assertThat(answer.getParameter("result")).isNotNull();
+		assertThat(answer.getParameter("result").getResource().getIdElement().toUnqualifiedVersionless().getValue())
+				.isEqualTo(second);
 		assertThat(goldenOf(first)).isEqualTo(goldenOf(second));
-		// The source records are the sources' business: untouched by the merge.
-		assertThat(client().read().resource(Patient.class).withId(first).execute().getMeta().getVersionId()).isEqualTo("1");
+		Patient retired = client().read().resource(Patient.class).withId(first).execute();
+		assertThat(retired.getActive()).isFalse();
+		assertThat(retired.getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACEDBY);
+		assertThat(retired.getNameFirstRep().getFamily()).as("the retired record keeps its data").isEqualTo("Adtmerge");
 	}
 
 	@Test

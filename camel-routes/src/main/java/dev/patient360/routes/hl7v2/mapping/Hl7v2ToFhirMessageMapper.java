@@ -81,15 +81,16 @@ public final class Hl7v2ToFhirMessageMapper {
 		Reference patientRef = upsert(tx, targets, patient, patientKey, ctx, true);
 
 		if ("ADT^A40".equals(type)) {
-			Segment mrg = first(message, "MRG");
-			Identifier prior = mrg == null ? null : Hl7v2Types.identifier(mrg, 1, 0);
-			if (prior == null) {
-				throw new Hl7v2MappingException("HUB-4015", "A40 without MRG-1 prior patient identifier");
-			}
-			Patient old = new Patient().addIdentifier(prior.copy()).setActive(false);
-			old.addLink().setType(Patient.LinkType.REPLACEDBY).setOther(patientRef);
-			Reference oldRef = upsert(tx, targets, old, prior, ctx, true);
-			patient.addLink().setType(Patient.LinkType.REPLACES).setOther(oldRef);
+			// The merge itself follows the transaction as Patient/$merge (Hl7v2ToFhirMergeMapper). The
+			// retired record keeps its data; only when the hub has never seen it is a minimal one
+			// created (conditional create), so the merge has both records to work on.
+			Identifier prior = Hl7v2ToFhirMergeMapper.retired(message);
+			Patient old = new Patient().addIdentifier(prior.copy());
+			new SourceRecord(ctx.sourceSystem(), prior.getValue(), ctx.connector(), ctx.received()).set(old);
+			String oldUrl = "urn:uuid:" + UUID.nameUUIDFromBytes(("Patient|" + prior.getSystem() + "|" + prior.getValue())
+					.getBytes(StandardCharsets.UTF_8));
+			tx.addEntry().setFullUrl(oldUrl).setResource(old).getRequest().setMethod(Bundle.HTTPVerb.POST)
+					.setUrl("Patient").setIfNoneExist("identifier=" + urlPart(prior.getSystem()) + "%7C" + urlPart(prior.getValue()));
 		}
 
 		Hl7v2References refs = references(tx, targets, ctx);

@@ -117,12 +117,31 @@ class Hl7v2ToFhirMessageMapperTest {
 	}
 
 	@Test
-	void mergeLinksTheOldPatientToTheSurvivor() throws Exception {
-		List<Patient> patients = resources(map("ADT-A40-01.hl7"), Patient.class);
+	void mergeUpsertsTheSurvivorAndNeverOverwritesTheRetiredRecord() throws Exception {
+		Bundle tx = map("ADT-A40-01.hl7");
+		List<Bundle.BundleEntryComponent> patients = tx.getEntry().stream()
+				.filter(e -> e.getResource() instanceof Patient).toList();
 		assertThat(patients).hasSize(2);
-		assertThat(patients.get(0).getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACES);
-		assertThat(patients.get(1).getLinkFirstRep().getType()).isEqualTo(Patient.LinkType.REPLACEDBY);
-		assertThat(patients.get(1).getActive()).isFalse();
+		assertThat(patients.get(0).getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.PUT);
+		assertThat(patients.get(0).getRequest().getUrl()).contains("12345");
+		assertThat(((Patient) patients.get(0).getResource()).hasLink()).isFalse();
+		// Created only if the hub has never seen it; an existing record keeps its data.
+		assertThat(patients.get(1).getRequest().getMethod()).isEqualTo(Bundle.HTTPVerb.POST);
+		assertThat(patients.get(1).getRequest().getIfNoneExist()).startsWith("identifier=").contains("56789");
+	}
+
+	@Test
+	void mergeBecomesPatientMergeFromTheRetiredToTheSurvivingIdentifier() throws Exception {
+		String er7 = Files.readString(MESSAGES.resolve("ADT-A40-01.hl7"), StandardCharsets.UTF_8).replace("\r\n", "\r")
+				.replace('\n', '\r');
+		org.hl7.fhir.r4.model.Parameters merge = Hl7v2ToFhirMergeMapper.map(new Hl7v2Parser().parse(er7)).orElseThrow();
+		assertThat(((org.hl7.fhir.r4.model.Identifier) merge.getParameter("source-patient-identifier").getValue()).getValue())
+				.isEqualTo("56789");
+		assertThat(((org.hl7.fhir.r4.model.Identifier) merge.getParameter("target-patient-identifier").getValue()).getValue())
+				.isEqualTo("12345");
+		String admit = Files.readString(MESSAGES.resolve("ADT-A01-01.hl7"), StandardCharsets.UTF_8).replace("\r\n", "\r")
+				.replace('\n', '\r');
+		assertThat(Hl7v2ToFhirMergeMapper.map(new Hl7v2Parser().parse(admit))).isEmpty();
 	}
 
 	@Test
