@@ -1,6 +1,8 @@
 package dev.patient360.routes.kit;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -14,23 +16,27 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping("/api/connectors")
 class ConnectorStatusController {
 
+	/** {@code progress}: what a type reports about a run in progress (e.g. a bulk export job); null when none. */
 	record Status(String id, String type, String sourceSystem, String baseUrl, String schedule,
-			List<ConnectorState.Row> resourceTypes) {
+			List<ConnectorState.Row> resourceTypes, Map<String, Object> progress) {
 	}
 
 	private final ConnectorsProperties props;
 	private final ConnectorState state;
+	private final List<ConnectorProgress> progress;
 
-	ConnectorStatusController(ConnectorsProperties props, ConnectorState state) {
+	ConnectorStatusController(ConnectorsProperties props, ConnectorState state, List<ConnectorProgress> progress) {
 		this.props = props;
 		this.state = state;
+		this.progress = progress;
 	}
 
 	@GetMapping
 	List<Status> list() {
 		return props.instances().stream()
 				.map(i -> new Status(i.id(), i.type(), i.sourceSystem(), i.baseUrl().toString(), i.schedule().toString(),
-						state.rows(i.id())))
+						state.rows(i.id()), progress.stream().filter(p -> p.type().equals(i.type()))
+								.map(p -> p.progress(i.id())).flatMap(Optional::stream).findFirst().orElse(null)))
 				.toList();
 	}
 }
