@@ -9,13 +9,16 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.UUID;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import dev.patient360.profiles.SourceRecord;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Provenance;
@@ -171,7 +174,9 @@ public final class FhirR4PageMapper {
 		Provenance p = new Provenance();
 		p.setId(id);
 		targets.forEach(t -> p.addTarget(new Reference(t)));
-		p.setRecorded(newest != null ? newest : new Date(0));
+		// In UTC whatever the JVM's zone, so the same batch always encodes the same.
+		p.setRecordedElement(new InstantType(newest != null ? newest : new Date(0), TemporalPrecisionEnum.MILLI,
+				TimeZone.getTimeZone("UTC")));
 		p.getActivity().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v3-DataOperation").setCode("UPDATE");
 		p.addAgent().setWho(new Reference().setDisplay("connector " + ctx.connector()))
 				.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/provenance-participant-type")
