@@ -15,13 +15,17 @@ for f in hub-server/target/hub-server.jar camel-routes/target/camel-routes.jar c
 done
 OUT="$ROOT/bench/out/connectors-$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT/lib"
+# A snapshot of what is measured, so a build running meanwhile cannot swap it.
+cp hub-server/target/hub-server.jar camel-routes/target/camel-routes.jar "$OUT/"
+cp -r camel-routes/target/test-classes "$OUT/test-classes"
+cp -r camel-routes/target/classes "$OUT/classes"
 # The routes jar carries every runtime dependency (HAPI, Jackson, nimbus, fhir-profiles); WireMock
 # is a test dependency, taken from the local Maven repository.
-(cd "$OUT/lib" && unzip -q -o "$ROOT/camel-routes/target/camel-routes.jar" 'BOOT-INF/lib/*')
+(cd "$OUT/lib" && unzip -q -o "$OUT/camel-routes.jar" 'BOOT-INF/lib/*')
 WIREMOCK=$(ls ~/.m2/repository/org/wiremock/wiremock-standalone/3.13.2/wiremock-standalone-3.13.2.jar)
-CP="$ROOT/camel-routes/target/test-classes:$ROOT/camel-routes/target/classes:$OUT/lib/BOOT-INF/lib/*:$WIREMOCK"
+CP="$OUT/test-classes:$OUT/classes:$OUT/lib/BOOT-INF/lib/*:$WIREMOCK"
 java -Xmx2g -XX:+UseParallelGC -cp "$CP" "$ROOT/bench/ConnectorBench.java" \
-	--work "$OUT" --hub-jar "$ROOT/hub-server/target/hub-server.jar" --routes-jar "$ROOT/camel-routes/target/camel-routes.jar" \
+	--work "$OUT" --hub-jar "$OUT/hub-server.jar" --routes-jar "$OUT/camel-routes.jar" \
 	--bundles "$ROOT/../shared/data/synthea-r4/bundles" --bulk "$ROOT/../shared/data/synthea-bulk-ndjson/10-patients" "$@" \
 	2>&1 | tee "$OUT/bench.log"
 echo "logs: $OUT"

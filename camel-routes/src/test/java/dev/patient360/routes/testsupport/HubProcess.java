@@ -94,7 +94,8 @@ public final class HubProcess implements AutoCloseable {
 		}
 		HubProcess hub = new HubProcess(pb.start(), port);
 		HttpClient http = HttpClient.newHttpClient();
-		await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+		// A loaded 2-core machine with other builds can take more than 4 minutes to boot a hub.
+		await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).until(() -> {
 			if (!hub.process.isAlive()) {
 				throw new IllegalStateException("hub child exited, see target/hub-child-*.log");
 			}
