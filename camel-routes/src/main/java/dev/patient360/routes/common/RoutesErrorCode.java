@@ -71,7 +71,9 @@ public enum RoutesErrorCode {
 	/** Connector kit: the hub refused a source record for good (4xx): dead letter, the pull goes on. */
 	SOURCE_RECORD_REJECTED("HUB-5018"),
 	/** fhir-bulk: the source refused an export file with a permanent 4xx: dead letter, the export goes on. */
-	BULK_FILE_REFUSED("HUB-5019");
+	BULK_FILE_REFUSED("HUB-5019"),
+	/** fhir-bulk: the hub refused to delete records the source reports deleted: dead letter, the export goes on. */
+	BULK_DELETE_REFUSED("HUB-5020");
 
 	private final String code;
 

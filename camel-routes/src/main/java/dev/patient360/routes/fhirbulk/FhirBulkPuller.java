@@ -328,8 +328,16 @@ public class FhirBulkPuller {
 					}
 				}
 				if (tx.hasEntry()) {
-					hub.transaction(tx);
-					deleted += tx.getEntry().size();
+					try {
+						hub.transaction(tx);
+						deleted += tx.getEntry().size();
+					}
+					catch (HubClient.HubRejectedException e) {
+						deadLetters.add(instance.id(), "deletion", file.url(), "Bundle", line.getBytes(StandardCharsets.UTF_8),
+								"HUB-5020", "HUB-5020 hub refused to delete records deleted at the source, HTTP " + e.status()
+										+ ": " + e.outcome());
+						log.warn("connector {}: a deletion went to the dead letters (HUB-5020, hub HTTP {})", instance.id(), e.status());
+					}
 				}
 			}
 		}
