@@ -4,6 +4,8 @@
 # straight to the hub. docs/benchmarks.md ("Pull connectors") explains the figures.
 #
 #   bench/connectors.sh [--page-size 100] [--bulk-types Patient,Encounter,...]
+#                       [--hub-db-url jdbc:postgresql://127.0.0.1:5432/<fresh db> --hub-db-user postgres]
+# Without --hub-db-url the hub uses an embedded PostgreSQL in the run's directory.
 #
 # Needs hub-server/target/hub-server.jar, camel-routes/target/camel-routes.jar and camel-routes'
 # compiled test classes (the simulators): ./mvnw -B -pl camel-routes -am package -DskipTests
