@@ -64,6 +64,7 @@ public enum RoutesErrorCode {
 	FHIR_R4_NO_ID("HUB-5010"),
 	/** fhir-r4: a resource type without an identifier element cannot be upserted by source id. */
 	FHIR_R4_NO_IDENTIFIER("HUB-5011"),
+<<<<<<< HEAD
 	/** Channels: the patient has no address for the request's channel; recorded as a not-done Communication. */
 	CHANNEL_NO_ADDRESS("HUB-6050"),
 	/**
@@ -86,7 +87,25 @@ public enum RoutesErrorCode {
 	/** Channels: the request's medium is neither email nor sms, or it has no payload text or subject. */
 	CHANNEL_REQUEST_UNUSABLE("HUB-6058"),
 	/** Channels: an SMS receipt for a message this app did not send: 404. */
-	SMS_RECEIPT_UNKNOWN("HUB-6059");
+	SMS_RECEIPT_UNKNOWN("HUB-6059"),
+=======
+	/** fhir-bulk: the source refused the {@code $export} kick-off or answered it without a status URL. */
+	BULK_KICK_OFF_REFUSED("HUB-5012"),
+	/** fhir-bulk: the export job failed or is gone at the source; the next run starts a new one. */
+	BULK_JOB_FAILED("HUB-5013"),
+	/** fhir-bulk: the export was not complete within {@code poll-timeout}; the next run polls the same job. */
+	BULK_POLL_TIMEOUT("HUB-5014"),
+	/** fhir-bulk: the completion manifest is not usable (not JSON, no transactionTime, a file without url). */
+	BULK_MANIFEST_INVALID("HUB-5015"),
+	/** fhir-bulk: an NDJSON line is not a FHIR resource of the file's type: dead letter. */
+	BULK_LINE_INVALID("HUB-5016"),
+	/** Connector kit: the hub refused a source record for good (4xx): dead letter, the pull goes on. */
+	SOURCE_RECORD_REJECTED("HUB-5018"),
+	/** fhir-bulk: the source refused an export file with a permanent 4xx: dead letter, the export goes on. */
+	BULK_FILE_REFUSED("HUB-5019"),
+	/** fhir-bulk: the hub refused to delete records the source reports deleted: dead letter, the export goes on. */
+	BULK_DELETE_REFUSED("HUB-5020");
+>>>>>>> pull
 
 	private final String code;
 

@@ -63,6 +63,29 @@ public final class RoutesSchema implements AutoCloseable {
 		  resources bigint not null default 0,
 		  primary key (instance, resource_type))
 		""",
+		"alter table connector_state add column if not exists consecutive_failures int not null default 0",
+		"alter table connector_state add column if not exists paused_until timestamptz",
+		"""
+		create table if not exists bulk_job (
+		  instance text primary key,
+		  status_url text not null,
+		  since timestamptz,
+		  kicked_off_at timestamptz not null default now(),
+		  progress text,
+		  manifest text,
+		  transaction_time timestamptz,
+		  files_total int,
+		  files_done int not null default 0,
+		  resources bigint not null default 0)
+		""",
+		"""
+		create table if not exists bulk_job_file (
+		  instance text not null,
+		  url text not null,
+		  resources int not null,
+		  done_at timestamptz not null default now(),
+		  primary key (instance, url))
+		""",
 		// Channels: one row per delivery of a CommunicationRequest version, written before anything is
 		// sent, so a restart finds what was claimed and never sends it again.
 		"""

@@ -9,13 +9,16 @@ import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
+import java.util.TimeZone;
 import java.util.UUID;
 
 import ca.uhn.fhir.context.FhirContext;
+import ca.uhn.fhir.model.api.TemporalPrecisionEnum;
 import dev.patient360.profiles.SourceRecord;
 import org.hl7.fhir.exceptions.FHIRException;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.InstantType;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Meta;
 import org.hl7.fhir.r4.model.Provenance;
@@ -51,16 +54,47 @@ public final class FhirR4PageMapper {
 	}
 
 	public static Result map(Bundle page, String resourceType, Context ctx) {
-		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
-		List<String> targets = new ArrayList<>();
-		StringBuilder fingerprint = new StringBuilder(ctx.connector()).append('|').append(resourceType);
-		Date newest = null;
+		return map(matches(page, resourceType), resourceType, ctx, pageOrigin(ctx));
+	}
+
+	/** The page's matches of the type (not {@code _include}d resources). */
+	public static List<Resource> matches(Bundle page, String resourceType) {
+		List<Resource> resources = new ArrayList<>();
 		for (Bundle.BundleEntryComponent e : page.getEntry()) {
 			Resource source = e.getResource();
 			if (source == null || !resourceType.equals(source.fhirType())
 					|| (e.hasSearch() && e.getSearch().getMode() == Bundle.SearchEntryMode.INCLUDE)) {
 				continue;
 			}
+			resources.add(source);
+		}
+		return resources;
+	}
+
+	static Origin pageOrigin(Context ctx) {
+		return new Origin("fhirr4-", "FHIR R4 search page of " + ctx.sourceSystem());
+	}
+
+	/**
+	 * What a batch of source resources came from, for its Provenance.
+	 *
+	 * @param idPrefix prefix of the Provenance id (the rest derives from the batch)
+	 * @param display {@code Provenance.entity.what.display}
+	 */
+	public record Origin(String idPrefix, String display) {
+	}
+
+	/**
+	 * Source resources of one type (as the source has them: ids, {@code meta.lastUpdated}, source
+	 * references) → one hub transaction of conditional upserts by source identifier plus one
+	 * Provenance for the batch. Other connector types that receive FHIR resources reuse this.
+	 */
+	public static Result map(List<? extends Resource> resources, String resourceType, Context ctx, Origin origin) {
+		Bundle tx = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+		List<String> targets = new ArrayList<>();
+		StringBuilder fingerprint = new StringBuilder(ctx.connector()).append('|').append(resourceType);
+		Date newest = null;
+		for (Resource source : resources) {
 			String sourceId = source.getIdElement().getIdPart();
 			if (sourceId == null || sourceId.isBlank()) {
 				throw new FhirR4MappingException("HUB-5010 a " + resourceType + " on the page has no id");
@@ -84,9 +118,20 @@ public final class FhirR4PageMapper {
 			targets.add(fullUrl);
 		}
 		if (!targets.isEmpty()) {
-			tx.addEntry(provenance(targets, fingerprint.toString(), newest, ctx));
+			tx.addEntry(provenance(targets, fingerprint.toString(), newest, ctx, origin));
 		}
 		return new Result(tx, targets.size(), newest);
+	}
+
+	/**
+	 * A conditional delete of the hub's copy of a source record ({@code DELETE Type?identifier=...}),
+	 * for sources that report deletions (Bulk Data {@code deleted} files).
+	 */
+	public static Bundle.BundleEntryComponent deletion(String resourceType, String sourceId, Context ctx) {
+		Bundle.BundleEntryComponent e = new Bundle.BundleEntryComponent();
+		e.getRequest().setMethod(Bundle.HTTPVerb.DELETE)
+				.setUrl(resourceType + "?identifier=" + conditional(ctx.identifierSystemPrefix() + resourceType, sourceId));
+		return e;
 	}
 
 	/** {@code system|value} URL-encoded for a conditional URL or reference. */
@@ -123,18 +168,21 @@ public final class FhirR4PageMapper {
 		}
 	}
 
-	private static Bundle.BundleEntryComponent provenance(List<String> targets, String fingerprint, Date newest, Context ctx) {
-		String id = "fhirr4-" + sha(fingerprint);
+	private static Bundle.BundleEntryComponent provenance(List<String> targets, String fingerprint, Date newest, Context ctx,
+			Origin origin) {
+		String id = origin.idPrefix() + sha(fingerprint);
 		Provenance p = new Provenance();
 		p.setId(id);
 		targets.forEach(t -> p.addTarget(new Reference(t)));
-		p.setRecorded(newest != null ? newest : new Date(0));
+		// In UTC whatever the JVM's zone, so the same batch always encodes the same.
+		p.setRecordedElement(new InstantType(newest != null ? newest : new Date(0), TemporalPrecisionEnum.MILLI,
+				TimeZone.getTimeZone("UTC")));
 		p.getActivity().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v3-DataOperation").setCode("UPDATE");
 		p.addAgent().setWho(new Reference().setDisplay("connector " + ctx.connector()))
 				.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/provenance-participant-type")
 				.setCode("author");
 		p.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
-				.setWhat(new Reference().setDisplay("FHIR R4 search page of " + ctx.sourceSystem()));
+				.setWhat(new Reference().setDisplay(origin.display()));
 		p.getMeta().addTag(SourceRecord.tag(ctx.sourceSystem()));
 		Bundle.BundleEntryComponent e = new Bundle.BundleEntryComponent().setResource(p);
 		e.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Provenance/" + id);

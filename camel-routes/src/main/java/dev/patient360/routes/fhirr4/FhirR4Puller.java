@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,12 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import ca.uhn.fhir.context.FhirContext;
-import dev.patient360.routes.common.HubClient;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
 import dev.patient360.routes.kit.SmartBackendTokens;
 import dev.patient360.routes.kit.SourceHttp;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -45,17 +46,27 @@ public class FhirR4Puller {
 	private final Map<String, SourceHttp> sources = new ConcurrentHashMap<>();
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 	private final ConnectorState state;
-	private final HubClient hub;
+	private final FhirBatchWriter writer;
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-	FhirR4Puller(ConnectorsProperties props, ConnectorState state, HubClient hub) {
+	FhirR4Puller(ConnectorsProperties props, ConnectorState state, FhirBatchWriter writer) {
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
 		this.state = state;
-		this.hub = hub;
+		this.writer = writer;
 	}
 
-	/** Pulls everything new of one instance; runs of the same instance never overlap. */
+	/** A scheduled run: skipped while the instance is paused after failures ({@link ConnectorState#due}). */
+	public void pullIfDue(String instanceId) throws InterruptedException {
+		if (state.due(instanceId)) {
+			pull(instanceId);
+		}
+		else {
+			log.debug("connector {}: paused after failures, run skipped", instanceId);
+		}
+	}
+
+	/** Pulls everything new of one instance now; runs of the same instance never overlap. */
 	public void pull(String instanceId) throws InterruptedException {
 		ConnectorsProperties.Instance instance = instances.get(instanceId);
 		if (instance == null) {
@@ -72,8 +83,10 @@ public class FhirR4Puller {
 				catch (IOException | RuntimeException e) {
 					// Messages carry a HUB code and a status, never source content.
 					String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-					log.warn("connector {} {}: pull failed: {}", instance.id(), type, error);
-					state.failed(instance.id(), type, error.length() > 500 ? error.substring(0, 500) : error);
+					int failures = state.failed(instance.id(), type, error.length() > 500 ? error.substring(0, 500) : error,
+							instance.schedule(), maxBackoff(instance));
+					log.warn("connector {} {}: pull failed ({} in a row, paused for {}): {}", instance.id(), type, failures,
+							ConnectorState.backoff(instance.schedule(), failures, maxBackoff(instance)), error);
 					// Later types may reference this one: stop here, resume next run.
 					return;
 				}
@@ -94,11 +107,10 @@ public class FhirR4Puller {
 		int pages = 0;
 		while (next != null) {
 			Bundle page = FHIR.newJsonParser().parseResource(Bundle.class, source.get(next, "application/fhir+json"));
-			FhirR4PageMapper.Result result = FhirR4PageMapper.map(page, type, ctx);
-			if (result.resources() > 0) {
-				hub.transaction(result.transaction());
-				state.pageCommitted(instance.id(), type, result.newest() == null ? null : result.newest().toInstant(),
-						result.resources());
+			List<Resource> matches = FhirR4PageMapper.matches(page, type);
+			if (!matches.isEmpty()) {
+				FhirBatchWriter.Written w = writer.write(matches, type, ctx, FhirR4PageMapper.pageOrigin(ctx), next.toString());
+				state.pageCommitted(instance.id(), type, w.newest() == null ? null : w.newest().toInstant(), w.written());
 			}
 			pages++;
 			Bundle.BundleLinkComponent link = page.getLink(Bundle.LINK_NEXT);
@@ -116,7 +128,11 @@ public class FhirR4Puller {
 		return URI.create(url.toString());
 	}
 
-	static String identifierSystemPrefix(ConnectorsProperties.Instance instance) {
+	static Duration maxBackoff(ConnectorsProperties.Instance instance) {
+		return Duration.parse("PT" + instance.options().getOrDefault("max-backoff", "1h").toUpperCase(java.util.Locale.ROOT));
+	}
+
+	public static String identifierSystemPrefix(ConnectorsProperties.Instance instance) {
 		return instance.options().getOrDefault("identifier-system-prefix",
 				"https://fhir.patient360.dev/source/" + instance.sourceSystem() + "/");
 	}

@@ -26,7 +26,7 @@ class FhirR4Routes extends RouteBuilder {
 				.templateParameter("period")
 				.from("timer:connector-{{instance}}?delay=1000&period={{period}}")
 				.setHeader("p360Connector", constant("{{instance}}"))
-				.process(exchange -> puller.pull(exchange.getMessage().getHeader("p360Connector", String.class)));
+				.process(exchange -> puller.pullIfDue(exchange.getMessage().getHeader("p360Connector", String.class)));
 		for (ConnectorsProperties.Instance i : props.instances()) {
 			if (FhirR4Puller.TYPE.equals(i.type())) {
 				templatedRoute(FhirR4Puller.TYPE).routeId("connector-" + i.id())

@@ -1,5 +1,6 @@
 package dev.patient360.routes.kit;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,9 +18,14 @@ import org.springframework.stereotype.Component;
 @Component
 public class ConnectorState {
 
-	/** One row of the status API. */
-	public record Row(String instance, String resourceType, OffsetDateTime watermark, OffsetDateTime lastSuccessAt,
-			OffsetDateTime lastErrorAt, String lastError, long pages, long resources) {
+	/**
+	 * One row of the status API. {@code state} is {@code ERROR} while the last run of this type failed
+	 * (then {@code lastError} says why, with its HUB code, and {@code pausedUntil} when the instance
+	 * tries again), {@code OK} after a success, {@code NEW} before the first run.
+	 */
+	public record Row(String instance, String resourceType, String state, OffsetDateTime watermark, OffsetDateTime lastSuccessAt,
+			OffsetDateTime lastErrorAt, String lastError, int consecutiveFailures, OffsetDateTime pausedUntil, long pages,
+			long resources) {
 	}
 
 	private final JdbcClient jdbc;
@@ -47,29 +53,71 @@ public class ConnectorState {
 				.params(instance, resourceType, ts(newWatermark), resources).update();
 	}
 
+	/** Moves the watermark forward (never back) without counting a page, e.g. to a bulk export's transactionTime. */
+	public void advanceWatermark(String instance, String resourceType, Instant newWatermark) {
+		jdbc.sql("""
+				insert into connector_state (instance, resource_type, watermark) values (?, ?, ?)
+				on conflict (instance, resource_type) do update set
+				  watermark = greatest(connector_state.watermark, excluded.watermark)""")
+				.params(instance, resourceType, ts(newWatermark)).update();
+	}
+
 	public void succeeded(String instance, String resourceType) {
 		jdbc.sql("""
 				insert into connector_state (instance, resource_type, last_success_at) values (?, ?, now())
-				on conflict (instance, resource_type) do update set last_success_at = now()""")
+				on conflict (instance, resource_type) do update set last_success_at = now(), consecutive_failures = 0,
+				  paused_until = null""")
 				.params(instance, resourceType).update();
 	}
 
-	/** @param error a code and a short text without content from the source (no PHI) */
-	public void failed(String instance, String resourceType, String error) {
-		jdbc.sql("""
-				insert into connector_state (instance, resource_type, last_error_at, last_error) values (?, ?, now(), ?)
-				on conflict (instance, resource_type) do update set last_error_at = now(), last_error = excluded.last_error""")
-				.params(instance, resourceType, error).update();
+	/**
+	 * Records a failed run and pauses the instance: the scheduled runs after the n-th failure in a row
+	 * wait {@link #backoff}. Returns n.
+	 *
+	 * @param error a code and a short text without content from the source (no PHI)
+	 */
+	public int failed(String instance, String resourceType, String error, Duration schedule, Duration maxBackoff) {
+		int n = jdbc.sql("""
+				insert into connector_state (instance, resource_type, last_error_at, last_error, consecutive_failures)
+				values (?, ?, now(), ?, 1)
+				on conflict (instance, resource_type) do update set last_error_at = now(), last_error = excluded.last_error,
+				  consecutive_failures = connector_state.consecutive_failures + 1
+				returning consecutive_failures""")
+				.params(instance, resourceType, error).query(Integer.class).single();
+		jdbc.sql("update connector_state set paused_until = ? where instance = ? and resource_type = ?")
+				.params(ts(Instant.now().plus(backoff(schedule, n, maxBackoff))), instance, resourceType).update();
+		return n;
+	}
+
+	/** Wait after the n-th failure in a row: the schedule, doubled per further failure, at most {@code max}. */
+	public static Duration backoff(Duration schedule, int failures, Duration max) {
+		Duration wait = schedule;
+		for (int i = 1; i < failures && wait.compareTo(max) < 0; i++) {
+			wait = wait.multipliedBy(2);
+		}
+		return wait.compareTo(max) > 0 ? max : wait;
+	}
+
+	/** Whether a scheduled run of the instance is due (no type of it is paused after failures). */
+	public boolean due(String instance) {
+		return jdbc.sql("select count(*) from connector_state where instance = ? and paused_until > now()")
+				.param(instance).query(Long.class).single() == 0;
 	}
 
 	public List<Row> rows(String instance) {
 		return jdbc.sql("""
-				select instance, resource_type, watermark, last_success_at, last_error_at, last_error, pages, resources
+				select instance, resource_type, watermark, last_success_at, last_error_at, last_error, pages, resources,
+				  consecutive_failures, paused_until
 				from connector_state where instance = ? order by resource_type""")
 				.param(instance)
-				.query((rs, n) -> new Row(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class),
-						rs.getObject(4, OffsetDateTime.class), rs.getObject(5, OffsetDateTime.class), rs.getString(6),
-						rs.getLong(7), rs.getLong(8)))
+				.query((rs, n) -> {
+					OffsetDateTime success = rs.getObject(4, OffsetDateTime.class);
+					OffsetDateTime error = rs.getObject(5, OffsetDateTime.class);
+					String state = error != null && (success == null || error.isAfter(success)) ? "ERROR"
+							: success != null ? "OK" : "NEW";
+					return new Row(rs.getString(1), rs.getString(2), state, rs.getObject(3, OffsetDateTime.class), success,
+							error, rs.getString(6), rs.getInt(9), rs.getObject(10, OffsetDateTime.class), rs.getLong(7), rs.getLong(8));
+				})
 				.list();
 	}
 

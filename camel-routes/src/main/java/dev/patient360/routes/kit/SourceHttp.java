@@ -1,5 +1,6 @@
 package dev.patient360.routes.kit;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,10 +12,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * GETs from a source: bearer token from {@link SmartBackendTokens} (renewed once on 401), and on 429
+ * Requests to a source: bearer token from {@link SmartBackendTokens} (renewed once on 401), and on 429
  * or 503 a wait of {@code Retry-After} (seconds or HTTP date; capped) before trying again, up to
- * {@code maxAttempts}. Other failures throw {@link SourceException}; the pull stops and resumes
- * from the persisted watermark next time.
+ * {@code maxAttempts}. Other failures throw {@link SourceException} with the status; the pull stops
+ * and resumes from the persisted watermark next time.
+ *
+ * <p>The wait is a plain sleep on the calling thread, on purpose: pulls run on their instance's own
+ * Camel timer thread (one per {@code timer:connector-<id>} endpoint), which has nothing else to do
+ * while the source asks it to wait, the next run of the same instance must not start before this one
+ * ends anyway, and the sleep is bounded (2 minutes per wait, {@code maxAttempts} waits) and ends
+ * early when the application stops (interrupt). Scheduling the retry asynchronously would only move
+ * the same wait elsewhere and lose the page loop's simple state.
  */
 public final class SourceHttp {
 
@@ -32,18 +40,28 @@ public final class SourceHttp {
 	}
 
 	public String get(URI url, String accept) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(url).header("Accept", accept).GET(), HttpResponse.BodyHandlers.ofString()).body();
+	}
+
+	/**
+	 * Sends a request (built without the Authorization header) and returns the first 2xx answer.
+	 * For body handlers that stream, the caller closes the body of the answer it gets; bodies of
+	 * refused answers are closed here.
+	 */
+	public <T> HttpResponse<T> send(HttpRequest.Builder request, HttpResponse.BodyHandler<T> handler)
+			throws IOException, InterruptedException {
 		boolean renewed = false;
 		for (int attempt = 1;; attempt++) {
-			HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2))
-					.header("Accept", accept).GET();
+			HttpRequest.Builder r = request.copy().timeout(Duration.ofMinutes(2));
 			if (tokens != null) {
-				request.header("Authorization", "Bearer " + tokens.token());
+				r.setHeader("Authorization", "Bearer " + tokens.token());
 			}
-			HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<T> response = http.send(r.build(), handler);
 			int status = response.statusCode();
 			if (status / 100 == 2) {
-				return response.body();
+				return response;
 			}
+			discard(response);
 			if (status == 401 && tokens != null && !renewed) {
 				tokens.invalidate();
 				renewed = true;
@@ -53,12 +71,23 @@ public final class SourceHttp {
 				Thread.sleep(retryAfter(response.headers().firstValue("Retry-After").orElse(null)).toMillis());
 				continue;
 			}
-			throw new SourceException("HUB-5003 source answered HTTP " + status);
+			throw new SourceException(status, "HUB-5003 source answered HTTP " + status);
+		}
+	}
+
+	private static void discard(HttpResponse<?> response) {
+		if (response.body() instanceof Closeable c) {
+			try {
+				c.close();
+			}
+			catch (IOException e) {
+				// Nothing more to read from a refused answer.
+			}
 		}
 	}
 
 	/** The wait a {@code Retry-After} value asks for (delta-seconds or HTTP date), within [0, 2 min]. */
-	static Duration retryAfter(String value) {
+	public static Duration retryAfter(String value) {
 		if (value == null || value.isBlank()) {
 			return DEFAULT_WAIT;
 		}
@@ -83,8 +112,21 @@ public final class SourceHttp {
 
 	/** The source failed in a way a retry within this pull will not fix. */
 	public static final class SourceException extends IOException {
-		SourceException(String message) {
+		private final int status;
+
+		public SourceException(int status, String message) {
 			super(message);
+			this.status = status;
+		}
+
+		/** The HTTP status that ended the request. */
+		public int status() {
+			return status;
+		}
+
+		/** A 4xx other than 401/408/429: asking again with the same request will not help. */
+		public boolean permanent() {
+			return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
 		}
 	}
 }

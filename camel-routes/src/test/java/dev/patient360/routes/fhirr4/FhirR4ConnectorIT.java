@@ -9,22 +9,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Base64;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patient360.hub.testsupport.KeycloakServer;
 import dev.patient360.hub.testsupport.Tokens;
+import dev.patient360.routes.simulator.EhrSimulator;
+import dev.patient360.routes.simulator.Keys;
 import dev.patient360.routes.testsupport.HubProcess;
-import dev.patient360.routes.testsupport.SimulatedEhr;
 import dev.patient360.routes.testsupport.TestDatabases;
 import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Patient;
@@ -48,10 +45,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FhirR4ConnectorIT {
 
-	private static final Path SYNTHEA = Path.of("../../shared/data/synthea-r4/bundles");
 	private static final String ID_SYSTEM = "https://fhir.patient360.dev/source/demo-ehr/";
 	private static HubProcess hub;
-	private static SimulatedEhr ehr;
+	private static EhrSimulator ehr;
 
 	@LocalServerPort
 	int port;
@@ -64,22 +60,15 @@ class FhirR4ConnectorIT {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws Exception {
-		KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
-		gen.initialize(2048);
-		KeyPair keys = gen.generateKeyPair();
-		Path pem = Files.createDirectories(Path.of("target")).resolve("fhir-r4-it-key-" + System.nanoTime() + ".pem");
-		Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
-				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
-				+ "\n-----END PRIVATE KEY-----\n");
-		ehr = new SimulatedEhr("p360-connector", (RSAPublicKey) keys.getPublic());
-		List<Path> bundles;
-		try (Stream<Path> files = Files.list(SYNTHEA)) {
-			bundles = files.filter(f -> f.toString().endsWith(".json")).sorted().limit(3).toList();
-		}
-		ehr.load(bundles, Instant.now().minus(1, ChronoUnit.DAYS));
+		KeyPair keys = Keys.generate();
+		Path pem = Keys.writePrivateKey(keys, Path.of("target"));
+		ehr = EhrSimulator.start(0, EhrSimulator.SYNTHEA_BUNDLES, 3, "p360-connector", (RSAPublicKey) keys.getPublic(),
+				Duration.ofSeconds(60));
+		// The first search is throttled (429, Retry-After: 1); later ones are not.
+		ehr.faults.throttleNext(1, 1);
 
 		KeycloakServer keycloak = KeycloakServer.get();
-		hub = HubProcess.start(Map.of("HUB_OIDC_ISSUER", keycloak.issuer()));
+		hub = HubProcess.sharedSecured();
 		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.enabled", () -> "false");
@@ -114,9 +103,6 @@ class FhirR4ConnectorIT {
 
 	@AfterAll
 	static void stop() {
-		if (hub != null) {
-			hub.close();
-		}
 		if (ehr != null) {
 			ehr.close();
 		}
@@ -134,9 +120,9 @@ class FhirR4ConnectorIT {
 		String token = Tokens.forClient("demo-ehr");
 		assertThat(count("Patient", token)).isEqualTo(patients);
 		assertThat(count("Encounter", token)).isEqualTo(encounters);
-		assertThat(ehr.throttledAnswers.get()).isEqualTo(1);
-		assertThat(ehr.assertionsAccepted.get()).isGreaterThanOrEqualTo(1);
-		assertThat(ehr.assertionsRejected.get()).isZero();
+		assertThat(ehr.faults.throttled.get()).isEqualTo(1);
+		assertThat(ehr.tokens.accepted.get()).isGreaterThanOrEqualTo(1);
+		assertThat(ehr.tokens.rejected.get()).isZero();
 		// Encounter.subject at the source (Patient/<source id>) now points at the hub's Patient.
 		Resource anEncounter = ehr.all("Encounter").get(0);
 		JsonNode hubEncounter = search("Encounter?identifier=" + enc(ID_SYSTEM + "Encounter|" + anEncounter.getIdElement().getIdPart()), token)
@@ -182,15 +168,15 @@ class FhirR4ConnectorIT {
 	}
 
 	private long count(String type, String token) throws Exception {
-		// An ehr-source token only ever sees its own source system's records (the hub narrows by tag).
-		return search(type + "?_count=500", token).path("entry").size();
+		// The hub is shared with other ITs: only this connector's identifier system counts.
+		return search(type + "?_count=500&identifier=" + enc(ID_SYSTEM + type + "|"), token).path("entry").size();
 	}
 
 	/** Source-tagged Patient and Encounter ids with their version in the hub. */
 	private Map<String, String> versions(String token) throws Exception {
 		Map<String, String> v = new TreeMap<>();
 		for (String type : List.of("Patient", "Encounter")) {
-			String url = hub.fhirBase() + "/" + type + "?_count=500";
+			String url = hub.fhirBase() + "/" + type + "?_count=500&identifier=" + enc(ID_SYSTEM + type + "|");
 			for (JsonNode e : json.readTree(get(url, token).body()).path("entry")) {
 				v.put(type + "/" + e.path("resource").path("id").asText(), e.path("resource").path("meta").path("versionId").asText());
 			}

@@ -53,8 +53,10 @@ class StorageSettingsConfig {
 		// operation ($expunge), never automatic.
 		s.setExpungeEnabled(true);
 		// An audit record names the patient it concerns; it must never stop that patient (or any
-		// resource it names) from being deleted.
-		s.setEnforceReferentialIntegrityOnDeleteDisableForPaths(Set.of("AuditEvent.entity.what", "AuditEvent.agent.who"));
+		// resource it names) from being deleted. Nor must a Provenance stop a record a source deleted
+		// (pull connectors' Provenance targets whole batches): it stays as history of the deletion.
+		s.setEnforceReferentialIntegrityOnDeleteDisableForPaths(Set.of("AuditEvent.entity.what", "AuditEvent.agent.who",
+				"Provenance.target"));
 		return s;
 	}
 

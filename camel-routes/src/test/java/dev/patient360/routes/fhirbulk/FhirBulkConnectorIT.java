@@ -1,0 +1,333 @@
+package dev.patient360.routes.fhirbulk;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.patient360.routes.kit.ConnectorStatusController;
+import dev.patient360.routes.simulator.BulkExportSimulator;
+import dev.patient360.routes.simulator.Keys;
+import dev.patient360.routes.testsupport.HubProcess;
+import dev.patient360.routes.testsupport.TestDatabases;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fhir-bulk connector end to end over real HTTP: the WireMock bulk export simulator (Synthea
+ * 10-patient NDJSON, SMART backend-services tokens, progress polls, a 503 burst and a 429 on file
+ * downloads) → connector → the shared real hub on PostgreSQL. A second instance registered with the
+ * wrong key shows the error state. The tests run in order: each starts from the state the previous left.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FhirBulkConnectorIT {
+
+	private static final String SOURCE = "bulk-ehr";
+	private static final String ID_SYSTEM = "https://fhir.patient360.dev/source/" + SOURCE + "/";
+	private static HubProcess hub;
+	private static BulkExportSimulator bulk;
+
+	@Autowired
+	FhirBulkPuller puller;
+
+	@Autowired
+	JdbcClient jdbc;
+
+	@Autowired
+	ConnectorStatusController status;
+
+	@Autowired
+	ObjectMapper appJson;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+	private final ObjectMapper json = new ObjectMapper();
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) throws Exception {
+		KeyPair keys = Keys.generate();
+		Path pem = Keys.writePrivateKey(keys, Path.of("target"));
+		Path wrongPem = Keys.writePrivateKey(Keys.generate(), Path.of("target"));
+		bulk = BulkExportSimulator.start(0, BulkExportSimulator.SYNTHEA_BULK.resolve("10-patients"), List.of("Patient", "Encounter"),
+				"p360-bulk", (RSAPublicKey) keys.getPublic(), Duration.ofSeconds(60))
+				.linesPerFile(500).progressPolls(2, 1);
+		// The first file downloads of the first run: a 503 burst, then a 429 asking for 2 s.
+		bulk.faults.unavailable(3).throttleNext(1, 2);
+
+		hub = HubProcess.shared();
+		TestDatabases.Db db = TestDatabases.fresh("routesbulk");
+		registry.add("routes.hub-url", hub::fhirBase);
+		registry.add("routes.hl7v2.enabled", () -> "false");
+		registry.add("routes.hl7v2.port", HubProcess::freePort);
+		registry.add("routes.heartbeat-period", () -> "1h");
+		instance(registry, 0, "sim-bulk", pem, "1h");
+		instance(registry, 1, "sim-bulk-wrong-key", wrongPem, "1s");
+		registry.add("routes.connectors.instances[1].options.max-backoff", () -> "4s");
+		if (db.url() != null) {
+			registry.add("routes.db.url", db::url);
+			registry.add("routes.db.user", db::user);
+		}
+		else {
+			registry.add("routes.db.data-dir", () -> "target/fhir-bulk-it-db-" + System.nanoTime());
+		}
+	}
+
+	private static void instance(DynamicPropertyRegistry registry, int n, String id, Path key, String schedule) {
+		String i = "routes.connectors.instances[" + n + "].";
+		registry.add(i + "id", () -> id);
+		registry.add(i + "type", () -> "fhir-bulk");
+		registry.add(i + "base-url", bulk::baseUrl);
+		registry.add(i + "source-system", () -> SOURCE);
+		registry.add(i + "schedule", () -> schedule);
+		registry.add(i + "resource-types[0]", () -> "Patient");
+		registry.add(i + "resource-types[1]", () -> "Encounter");
+		registry.add(i + "options.batch-size", () -> "100");
+		registry.add(i + "options.max-attempts", () -> "8");
+		registry.add(i + "auth.token-url", bulk::tokenUrl);
+		registry.add(i + "auth.client-id", () -> "p360-bulk");
+		registry.add(i + "auth.private-key", key::toString);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (bulk != null) {
+			bulk.close();
+		}
+	}
+
+	@Test
+	@Order(1)
+	void theScheduledExportBringsEveryResourceOnceHonouringRetryAfterAndRidingOutA503Burst() throws Exception {
+		await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> lastSuccess("sim-bulk") != null);
+
+		assertThat(count("Patient")).isEqualTo(bulk.count("Patient"));
+		assertThat(count("Encounter")).isEqualTo(bulk.count("Encounter"));
+		assertThat(bulk.count("Encounter")).isEqualTo(1215);
+		assertThat(bulk.kickOffs.get()).isEqualTo(1);
+		assertThat(bulk.deletedJobs).hasSize(1);
+		assertThat(bulk.faults.unavailable.get()).isEqualTo(3);
+		assertThat(bulk.faults.throttled.get()).isEqualTo(1);
+		// Every file (1 Patient, 3 Encounter) was read with success exactly once.
+		assertThat(bulk.filesServed()).isEqualTo(4);
+
+		List<ServeEvent> events = journal();
+		ServeEvent throttled = events.stream().filter(e -> e.getResponse().getStatus() == 429).findFirst().orElseThrow();
+		ServeEvent retry = events.stream().filter(e -> e.getRequest().getUrl().equals(throttled.getRequest().getUrl())
+				&& e.getRequest().getLoggedDate().after(throttled.getRequest().getLoggedDate())).findFirst().orElseThrow();
+		assertThat(retry.getRequest().getLoggedDate().getTime() - throttled.getRequest().getLoggedDate().getTime())
+				.as("Retry-After: 2 honoured").isGreaterThanOrEqualTo(2000);
+		List<Long> polls = events.stream().filter(e -> e.getRequest().getUrl().startsWith("/jobs/")
+				&& e.getRequest().getMethod().getName().equals("GET")).map(e -> e.getRequest().getLoggedDate().getTime()).toList();
+		assertThat(polls).hasSize(3);
+		for (int k = 1; k < polls.size(); k++) {
+			assertThat(polls.get(k) - polls.get(k - 1)).as("status polls honour Retry-After: 1").isGreaterThanOrEqualTo(1000);
+		}
+
+		JsonNode status = connector("sim-bulk");
+		assertThat(status.path("progress").isNull()).isTrue();
+		for (JsonNode row : status.path("resourceTypes")) {
+			assertThat(row.path("state").asText()).isEqualTo("OK");
+			assertThat(row.path("watermark").isNull()).isFalse();
+		}
+	}
+
+	@Test
+	@Order(2)
+	void aSecondRunExportsSinceTheWatermarkAndWritesNothing() throws Exception {
+		Map<String, String> before = versions();
+		long filesBefore = bulk.filesServed();
+
+		puller.pull("sim-bulk");
+
+		assertThat(bulk.kickOffs.get()).isEqualTo(2);
+		assertThat(lastKickOff()).contains("_since=");
+		assertThat(bulk.filesServed()).isEqualTo(filesBefore);
+		assertThat(versions()).isEqualTo(before);
+	}
+
+	@Test
+	@Order(3)
+	void aRunThatFailsMidExportResumesFromTheFirstUnfinishedFileWithoutGapsOrDuplicates() throws Exception {
+		Map<String, String> before = versions();
+		List<String> changed = bulk.ids("Encounter").subList(0, 450);
+		for (String id : changed) {
+			bulk.change("Encounter", id, r -> r.put("status", "entered-in-error"));
+		}
+		bulk.linesPerFile(200);
+		// Patient file (none changed: no file), Encounter files 0..2: the second download and its retries fail.
+		long filesBefore = bulk.filesServed();
+		int kickOffsBefore = bulk.kickOffs.get();
+		failFileDownloadsAfter(1);
+
+		puller.pull("sim-bulk");
+
+		JsonNode failed = connector("sim-bulk");
+		assertThat(failed.path("resourceTypes").get(0).path("state").asText()).isEqualTo("ERROR");
+		assertThat(failed.path("resourceTypes").get(0).path("lastError").asText()).startsWith("HUB-5003");
+		assertThat(failed.path("progress").path("filesDone").asInt()).isEqualTo(1);
+		assertThat(failed.path("progress").path("filesTotal").asInt()).isEqualTo(3);
+		assertThat(bulk.filesServed() - filesBefore).isEqualTo(1);
+
+		puller.pull("sim-bulk");
+
+		assertThat(bulk.kickOffs.get()).as("resumed, not exported again").isEqualTo(kickOffsBefore + 1);
+		assertThat(bulk.filesServed() - filesBefore).as("each file read once").isEqualTo(3);
+		Map<String, String> after = versions();
+		assertThat(after.keySet()).isEqualTo(before.keySet());
+		Map<String, String> changedInHub = sourceIdsToHubKeys("Encounter", changed);
+		for (Map.Entry<String, String> e : before.entrySet()) {
+			int expected = Integer.parseInt(e.getValue()) + (changedInHub.containsValue(e.getKey()) ? 1 : 0);
+			if (e.getKey().startsWith("Encounter/")) {
+				assertThat(after.get(e.getKey())).as(e.getKey()).isEqualTo(String.valueOf(expected));
+			}
+		}
+		assertThat(connector("sim-bulk").path("progress").isNull()).isTrue();
+	}
+
+	@Test
+	@Order(4)
+	void aRecordDeletedAtTheSourceIsDeletedInTheHub() throws Exception {
+		String gone = bulk.ids("Encounter").get(500);
+		assertThat(count("Encounter", gone)).isEqualTo(1);
+		bulk.delete("Encounter", gone);
+
+		puller.pull("sim-bulk");
+
+		assertThat(count("Encounter", gone)).isZero();
+		assertThat(count("Encounter")).isEqualTo(bulk.count("Encounter"));
+	}
+
+	@Test
+	@Order(5)
+	void anInstanceWithAKeyTheSourceDoesNotKnowShowsAnErrorAndBacksOff() throws Exception {
+		await().atMost(Duration.ofMinutes(1)).until(() -> {
+			JsonNode row = connector("sim-bulk-wrong-key").path("resourceTypes").path(0);
+			return row.path("state").asText().equals("ERROR") && row.path("consecutiveFailures").asInt() >= 3;
+		});
+		JsonNode row = connector("sim-bulk-wrong-key").path("resourceTypes").path(0);
+		assertThat(row.path("lastError").asText()).startsWith("HUB-5002");
+		assertThat(row.path("pausedUntil").isNull()).isFalse();
+		int rejected = bulk.tokens.rejected.get();
+		// Schedule 1 s, backoff doubling to at most 4 s: over 6 s at most 2 more attempts, not 6.
+		await().during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(8))
+				.until(() -> bulk.tokens.rejected.get() - rejected <= 2);
+	}
+
+	private void failFileDownloadsAfter(int ok) {
+		bulk.faults.unavailableAfter(ok, 100);
+	}
+
+	private String lastKickOff() {
+		return journal().stream().filter(e -> e.getRequest().getUrl().contains("$export")).reduce((a, b) -> b).orElseThrow()
+				.getRequest().getUrl();
+	}
+
+	/** The journal in request order. */
+	private List<ServeEvent> journal() {
+		return bulk.wireMock().getAllServeEvents().stream()
+				.sorted((a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate())).toList();
+	}
+
+	private Object lastSuccess(String instance) {
+		return jdbc.sql("select min(last_success_at) from connector_state where instance = ?").param(instance)
+				.query(Object.class).single();
+	}
+
+	private long count(String type) throws Exception {
+		return search(type + "?_summary=count&identifier=" + enc(ID_SYSTEM + type + "|")).path("total").asLong();
+	}
+
+	private long count(String type, String sourceId) throws Exception {
+		return search(type + "?_summary=count&identifier=" + enc(ID_SYSTEM + type + "|" + sourceId)).path("total").asLong();
+	}
+
+	/** Hub {@code Type/id} → version of every record of this source. */
+	private Map<String, String> versions() throws Exception {
+		Map<String, String> v = new TreeMap<>();
+		for (String type : List.of("Patient", "Encounter")) {
+			String url = type + "?_count=500&_elements=meta&identifier=" + enc(ID_SYSTEM + type + "|");
+			JsonNode page = search(url);
+			while (true) {
+				for (JsonNode e : page.path("entry")) {
+					v.put(type + "/" + e.path("resource").path("id").asText(), e.path("resource").path("meta").path("versionId").asText());
+				}
+				String next = null;
+				for (JsonNode l : page.path("link")) {
+					if (l.path("relation").asText().equals("next")) {
+						next = l.path("url").asText();
+					}
+				}
+				if (next == null) {
+					break;
+				}
+				page = json.readTree(get(next, null).body());
+			}
+		}
+		return v;
+	}
+
+	private Map<String, String> sourceIdsToHubKeys(String type, List<String> sourceIds) throws Exception {
+		Map<String, String> m = new TreeMap<>();
+		for (String id : sourceIds) {
+			JsonNode r = search(type + "?_elements=id&identifier=" + enc(ID_SYSTEM + type + "|" + id)).path("entry").get(0).path("resource");
+			m.put(id, type + "/" + r.path("id").asText());
+		}
+		return m;
+	}
+
+	/**
+	 * The instance as {@code GET /api/connectors} renders it (the app's own ObjectMapper); the API's
+	 * security is FhirR4ConnectorIT's concern, so this test needs no Keycloak.
+	 */
+	private JsonNode connector(String id) throws Exception {
+		String body = appJson.writeValueAsString(status.list());
+		for (JsonNode c : json.readTree(body)) {
+			if (c.path("id").asText().equals(id)) {
+				return c;
+			}
+		}
+		throw new AssertionError("no connector " + id + " in " + body);
+	}
+
+	private JsonNode search(String query) throws Exception {
+		HttpResponse<String> r = get(hub.fhirBase() + "/" + query, null);
+		assertThat(r.statusCode()).as(query).isEqualTo(200);
+		return json.readTree(r.body());
+	}
+
+	private HttpResponse<String> get(String url, String token) throws Exception {
+		HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(url)).GET()
+				.header("Accept", "application/json, application/fhir+json");
+		if (token != null) {
+			r.header("Authorization", "Bearer " + token);
+		}
+		return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String enc(String s) {
+		return URLEncoder.encode(s, StandardCharsets.UTF_8);
+	}
+}
