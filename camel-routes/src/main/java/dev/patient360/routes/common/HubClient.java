@@ -43,10 +43,11 @@ public class HubClient {
 
 	/**
 	 * A client of its own for a feature that acts as another OAuth client than the app's (the channel
-	 * routes' {@code outreach} client): same hub, same token endpoint and timeouts.
+	 * routes' {@code outreach} client): same hub, same token endpoint and timeouts. Its refusals are
+	 * kept apart from the app's hub health, which tells whether ingestion can write.
 	 */
 	public static HubClient forClient(RoutesProperties routes, HubClientProperties props) {
-		return new HubClient(routes, props, new ClientCredentialsTokens(props));
+		return new HubClient(routes, props, new ClientCredentialsTokens(props), new HubHealthIndicator());
 	}
 
 	/** Posts a transaction and returns the transaction-response Bundle. */

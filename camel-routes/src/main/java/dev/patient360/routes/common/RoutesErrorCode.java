@@ -64,7 +64,6 @@ public enum RoutesErrorCode {
 	FHIR_R4_NO_ID("HUB-5010"),
 	/** fhir-r4: a resource type without an identifier element cannot be upserted by source id. */
 	FHIR_R4_NO_IDENTIFIER("HUB-5011"),
-<<<<<<< HEAD
 	/** Channels: the patient has no address for the request's channel; recorded as a not-done Communication. */
 	CHANNEL_NO_ADDRESS("HUB-6050"),
 	/**
@@ -88,7 +87,6 @@ public enum RoutesErrorCode {
 	CHANNEL_REQUEST_UNUSABLE("HUB-6058"),
 	/** Channels: an SMS receipt for a message this app did not send: 404. */
 	SMS_RECEIPT_UNKNOWN("HUB-6059"),
-=======
 	/** fhir-bulk: the source refused the {@code $export} kick-off or answered it without a status URL. */
 	BULK_KICK_OFF_REFUSED("HUB-5012"),
 	/** fhir-bulk: the export job failed or is gone at the source; the next run starts a new one. */
@@ -105,7 +103,6 @@ public enum RoutesErrorCode {
 	BULK_FILE_REFUSED("HUB-5019"),
 	/** fhir-bulk: the hub refused to delete records the source reports deleted: dead letter, the export goes on. */
 	BULK_DELETE_REFUSED("HUB-5020");
->>>>>>> pull
 
 	private final String code;
 
