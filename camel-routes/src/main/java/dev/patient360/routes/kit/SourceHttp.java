@@ -32,10 +32,16 @@ public final class SourceHttp {
 	}
 
 	public String get(URI url, String accept) throws IOException, InterruptedException {
+		return get(url, accept, java.util.Map.of());
+	}
+
+	/** @param headers extra request headers, e.g. an API key or API version the source requires */
+	public String get(URI url, String accept, java.util.Map<String, String> headers) throws IOException, InterruptedException {
 		boolean renewed = false;
 		for (int attempt = 1;; attempt++) {
 			HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2))
 					.header("Accept", accept).GET();
+			headers.forEach(request::header);
 			if (tokens != null) {
 				request.header("Authorization", "Bearer " + tokens.token());
 			}
