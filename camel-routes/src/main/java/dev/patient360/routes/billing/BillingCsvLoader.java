@@ -19,6 +19,7 @@ import dev.patient360.routes.common.HubClient;
 import dev.patient360.routes.deadletter.ConnectorDeadLetters;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
+import dev.patient360.routes.kit.InstanceHubClients;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -48,16 +49,16 @@ public class BillingCsvLoader {
 
 	private final Map<String, ConnectorsProperties.Instance> instances;
 	private final ConnectorState state;
-	private final HubClient hub;
+	private final InstanceHubClients hubs;
 	private final ConnectorDeadLetters deadLetters;
 	private final JdbcClient jdbc;
 
-	BillingCsvLoader(ConnectorsProperties props, ConnectorState state, HubClient hub, ConnectorDeadLetters deadLetters,
+	BillingCsvLoader(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
 			JdbcClient jdbc) {
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
 		this.state = state;
-		this.hub = hub;
+		this.hubs = hubs;
 		this.deadLetters = deadLetters;
 		this.jdbc = jdbc;
 	}
@@ -144,7 +145,7 @@ public class BillingCsvLoader {
 			if (before.isPresent() && before.get().equals(rowSha)) {
 				return Outcome.UNCHANGED;
 			}
-			hub.transaction(BillingCsvRowToFhirMapper.map(row, columns, ctx));
+			hubs.of(instance).transaction(BillingCsvRowToFhirMapper.map(row, columns, ctx));
 			jdbc.sql("""
 					insert into billing_row (instance, row_key, sha256, file_name, row_number) values (?, ?, ?, ?, ?)
 					on conflict (instance, row_key) do update set sha256 = excluded.sha256, file_name = excluded.file_name,

@@ -109,7 +109,9 @@ public enum RoutesErrorCode {
 	/** billing-csv: the file has no row-key column; moved to .error. */
 	BILLING_NO_KEY_COLUMN("HUB-5066"),
 	/** billing-csv: the file is not readable CSV; moved to .error. */
-	BILLING_UNREADABLE_FILE("HUB-5067");
+	BILLING_UNREADABLE_FILE("HUB-5067"),
+	/** Connector kit: an instance names its own hub client but its secret variable is not set. */
+	INSTANCE_HUB_CLIENT_NO_SECRET("HUB-5068");
 
 	private final String code;
 

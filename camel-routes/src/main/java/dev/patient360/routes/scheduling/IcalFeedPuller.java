@@ -16,6 +16,7 @@ import dev.patient360.routes.common.HubClient;
 import dev.patient360.routes.deadletter.ConnectorDeadLetters;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
+import dev.patient360.routes.kit.InstanceHubClients;
 import dev.patient360.routes.kit.SourceHttp;
 import net.fortuna.ical4j.data.CalendarBuilder;
 import net.fortuna.ical4j.data.ParserException;
@@ -43,17 +44,17 @@ public class IcalFeedPuller {
 	private final Map<String, ConnectorsProperties.Instance> instances;
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 	private final ConnectorState state;
-	private final HubClient hub;
+	private final InstanceHubClients hubs;
 	private final ConnectorDeadLetters deadLetters;
 	private final JdbcClient jdbc;
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-	IcalFeedPuller(ConnectorsProperties props, ConnectorState state, HubClient hub, ConnectorDeadLetters deadLetters,
+	IcalFeedPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
 			JdbcClient jdbc) {
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
 		this.state = state;
-		this.hub = hub;
+		this.hubs = hubs;
 		this.deadLetters = deadLetters;
 		this.jdbc = jdbc;
 	}
@@ -121,7 +122,7 @@ public class IcalFeedPuller {
 		}
 		if (!changed.isEmpty()) {
 			try {
-				hub.transaction(tx.build());
+				hubs.of(instance).transaction(tx.build());
 				changed.forEach((uid, seq) -> record(instance.id(), uid, seq));
 			}
 			catch (HubClient.HubRejectedException e) {
@@ -138,7 +139,7 @@ public class IcalFeedPuller {
 			AppointmentTransaction single = new AppointmentTransaction(ctx, "iCalendar feed");
 			IcalEventToFhirAppointmentMapper.map(e.getValue(), floating, single);
 			try {
-				hub.transaction(single.build());
+				hubs.of(instance).transaction(single.build());
 				record(instance.id(), e.getKey(), sequences.get(e.getKey()));
 			}
 			catch (HubClient.HubRejectedException rejected) {

@@ -21,6 +21,7 @@ import dev.patient360.routes.common.HubClient;
 import dev.patient360.routes.deadletter.ConnectorDeadLetters;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
+import dev.patient360.routes.kit.InstanceHubClients;
 import dev.patient360.routes.kit.SourceHttp;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
@@ -46,18 +47,18 @@ public class SchedulingJsonPuller {
 	private final Map<String, ConnectorsProperties.Instance> instances;
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 	private final ConnectorState state;
-	private final HubClient hub;
+	private final InstanceHubClients hubs;
 	private final ConnectorDeadLetters deadLetters;
 	private final Environment env;
 	private final ObjectMapper json = new ObjectMapper();
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-	SchedulingJsonPuller(ConnectorsProperties props, ConnectorState state, HubClient hub, ConnectorDeadLetters deadLetters,
+	SchedulingJsonPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
 			Environment env) {
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
 		this.state = state;
-		this.hub = hub;
+		this.hubs = hubs;
 		this.deadLetters = deadLetters;
 		this.env = env;
 	}
@@ -129,7 +130,7 @@ public class SchedulingJsonPuller {
 		}
 		if (tx.appointments() > 0) {
 			try {
-				hub.transaction(tx.build());
+				hubs.of(instance).transaction(tx.build());
 			}
 			catch (HubClient.HubRejectedException e) {
 				// One refused booking must not hold back the others: write them one by one.
@@ -145,7 +146,7 @@ public class SchedulingJsonPuller {
 			AppointmentTransaction single = new AppointmentTransaction(ctx, "Cal.com bookings");
 			CalComBookingToFhirAppointmentMapper.map(booking, single);
 			try {
-				hub.transaction(single.build());
+				hubs.of(instance).transaction(single.build());
 			}
 			catch (HubClient.HubRejectedException e) {
 				dead(instance, booking, e.getMessage());

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patient360.routes.common.HubClient;
 import dev.patient360.routes.kit.ConnectorsProperties;
+import dev.patient360.routes.kit.InstanceHubClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,13 +39,13 @@ class SchedulingWebhookProcessor {
 
 	private final Map<String, ConnectorsProperties.Instance> instances;
 	private final JdbcClient jdbc;
-	private final HubClient hub;
+	private final InstanceHubClients hubs;
 	private final ObjectMapper json = new ObjectMapper();
 
-	SchedulingWebhookProcessor(ConnectorsProperties props, JdbcClient jdbc, HubClient hub) {
+	SchedulingWebhookProcessor(ConnectorsProperties props, JdbcClient jdbc, InstanceHubClients hubs) {
 		this.instances = props.instances().stream().collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
 		this.jdbc = jdbc;
-		this.hub = hub;
+		this.hubs = hubs;
 	}
 
 	void processPending() throws InterruptedException {
@@ -86,7 +87,7 @@ class SchedulingWebhookProcessor {
 		}
 		try {
 			if (tx.appointments() > 0) {
-				hub.transaction(tx.build());
+				hubs.of(instance).transaction(tx.build());
 			}
 			jdbc.sql("update webhook_inbox set status = 'DONE', processed_at = now(), last_error = null where id = ?")
 					.param(p.id()).update();
