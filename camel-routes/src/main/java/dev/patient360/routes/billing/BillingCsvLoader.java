@@ -77,6 +77,17 @@ public class BillingCsvLoader {
 		if (instance == null) {
 			throw new IllegalArgumentException("no " + TYPE + " instance " + instanceId);
 		}
+		try {
+			return loadFile(instance, file);
+		}
+		catch (HubClient.HubUnavailableException | IllegalStateException e) {
+			// The file stays in the folder; the next poll reads it again (loaded rows are skipped).
+			state.failed(instance.id(), STATE_TYPE, e.getMessage());
+			throw e;
+		}
+	}
+
+	private FileResult loadFile(ConnectorsProperties.Instance instance, Path file) throws IOException, InterruptedException {
 		byte[] bytes = Files.readAllBytes(file);
 		String fileName = file.getFileName().toString();
 		String sha = sha256(bytes);

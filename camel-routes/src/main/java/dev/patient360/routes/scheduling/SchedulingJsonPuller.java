@@ -99,7 +99,9 @@ public class SchedulingJsonPuller {
 			if (!data.isArray()) {
 				throw new IOException("HUB-5045 bookings answer has no data array");
 			}
-			load(instance, ctx, data);
+			if (!data.isEmpty()) {
+				load(instance, ctx, data);
+			}
 			pages++;
 			skip += data.size();
 			if (data.isEmpty() || !page.path("pagination").path("hasNextPage").asBoolean(false)) {

@@ -94,7 +94,7 @@ class SchedulingAndBillingConnectorsIT {
 				"1h", Map.of("webhook-secret-env", "IT_CALCOM_WEBHOOK_SECRET"));
 		instance(registry, 2, "it-ical", "ical-feed", ical.feedUrl(), "it-ical", "1h", Map.of());
 		instance(registry, 3, "it-billing", "billing-csv", billing.folder().toAbsolutePath().toUri().toString(), "it-billing",
-				"300ms", Map.of("patient-identifier-system", SyntheaPeople.SYNTHEA_SYSTEM));
+				"300ms", Map.of("patient-identifier-system", "https://it.example.org/mrn-" + System.nanoTime()));
 		if (db.url() != null) {
 			registry.add("routes.db.url", db::url);
 			registry.add("routes.db.user", db::user);

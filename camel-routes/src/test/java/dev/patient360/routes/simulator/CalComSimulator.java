@@ -226,7 +226,7 @@ public final class CalComSimulator implements AutoCloseable {
 			pagination.put("remainingItems", Math.max(0, matching.size() - skip - data.size()));
 			pagination.put("hasNextPage", skip + data.size() < matching.size());
 			pagination.put("hasPreviousPage", skip > 0);
-			return new com.github.tomakehurst.wiremock.http.ResponseDefinitionBuilder().withStatus(200)
+			return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(200)
 					.withHeader("Content-Type", "application/json").withBody(body.toString()).build();
 		}
 
@@ -235,7 +235,7 @@ public final class CalComSimulator implements AutoCloseable {
 		}
 
 		private static ResponseDefinition error(int status, String message) {
-			return new com.github.tomakehurst.wiremock.http.ResponseDefinitionBuilder().withStatus(status)
+			return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(status)
 					.withHeader("Content-Type", "application/json")
 					.withBody("{\"status\":\"error\",\"error\":{\"message\":\"" + message + "\"}}").build();
 		}
