@@ -134,7 +134,7 @@ public final class BillingCsvRowToFhirMapper {
 			claim.setType(concept(CLAIM_TYPE, "professional"));
 			claim.setUse(Claim.Use.CLAIM);
 			claim.setPatient(patientRef);
-			claim.setCreated(java.sql.Date.valueOf(serviceDate));
+			claim.setCreatedElement(new DateTimeType(java.sql.Date.valueOf(serviceDate), TemporalPrecisionEnum.DAY));
 			String provider = f.optional("provider-name");
 			claim.setProvider(new Reference().setDisplay(provider != null ? provider : ctx.sourceSystem()));
 			claim.setPriority(concept(PRIORITY, "normal"));

@@ -31,7 +31,9 @@ public final class KeycloakServer {
 	public static final String REALM = "patient360";
 	public static final String HOME_PROPERTY = "hub.test.keycloak-home";
 	private static final String DEFAULT_HOME = "target/keycloak/keycloak-26.5.6";
-	private static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+	// The first start of a freshly unpacked distribution runs Quarkus augmentation: about a minute on a
+	// quiet 2-core machine, three minutes and more while other builds run.
+	private static final Duration READY_TIMEOUT = Duration.ofMinutes(8);
 
 	private static java.util.concurrent.CompletableFuture<KeycloakServer> instance;
 
