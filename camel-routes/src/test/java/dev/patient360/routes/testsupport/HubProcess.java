@@ -95,6 +95,18 @@ public final class HubProcess implements AutoCloseable {
 		}
 		HubProcess hub = new HubProcess(pb.start(), port);
 		HttpClient http = HttpClient.newHttpClient();
+		try {
+			awaitAnswer(hub, http);
+		}
+		catch (RuntimeException e) {
+			// A child that never answered is nobody's to stop later: stop it now, or it outlives the test JVM.
+			hub.close();
+			throw e;
+		}
+		return hub;
+	}
+
+	private static void awaitAnswer(HubProcess hub, HttpClient http) {
 		await().atMost(Duration.parse(System.getProperty("hub.child.start-timeout", "PT4M"))).pollInterval(Duration.ofSeconds(2)).until(() -> {
 			if (!hub.process.isAlive()) {
 				throw new IllegalStateException("hub child exited, see target/hub-child-*.log");
@@ -107,7 +119,6 @@ public final class HubProcess implements AutoCloseable {
 				return false;
 			}
 		});
-		return hub;
 	}
 
 	public String fhirBase() {
