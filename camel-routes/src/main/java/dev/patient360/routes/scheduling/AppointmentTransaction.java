@@ -219,7 +219,9 @@ public final class AppointmentTransaction {
 	}
 
 	static String conditional(String system, String value) {
-		return URLEncoder.encode(system, StandardCharsets.UTF_8) + "%7C" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+		// FHIR search escaping: an unescaped comma would split the value into OR-ed values (HTTP 412).
+		String escaped = value.replace("\\", "\\\\").replace(",", "\\,").replace("$", "\\$").replace("|", "\\|");
+		return URLEncoder.encode(system, StandardCharsets.UTF_8) + "%7C" + URLEncoder.encode(escaped, StandardCharsets.UTF_8);
 	}
 
 	static String sha(String s) {
