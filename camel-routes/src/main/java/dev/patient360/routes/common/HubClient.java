@@ -50,6 +50,16 @@ public class HubClient {
 		return new HubClient(routes, props, new ClientCredentialsTokens(props), new HubHealthIndicator());
 	}
 
+	/**
+	 * A client for the same hub and token endpoint that authenticates as another hub client, so a
+	 * connector instance can write as its own source (its own {@code source_system} claim).
+	 */
+	public HubClient as(String clientId, String clientSecret) {
+		HubClientProperties other = new HubClientProperties(props.tokenUrl(), clientId, clientSecret, props.refreshBefore(),
+				props.requestTimeout());
+		return new HubClient(routes, other, new ClientCredentialsTokens(other), new HubHealthIndicator());
+	}
+
 	/** Posts a transaction and returns the transaction-response Bundle. */
 	public Bundle transaction(Bundle transaction) throws InterruptedException {
 		String body = FHIR.newJsonParser().encodeResourceToString(transaction);

@@ -102,7 +102,61 @@ public enum RoutesErrorCode {
 	/** fhir-bulk: the source refused an export file with a permanent 4xx: dead letter, the export goes on. */
 	BULK_FILE_REFUSED("HUB-5019"),
 	/** fhir-bulk: the hub refused to delete records the source reports deleted: dead letter, the export goes on. */
-	BULK_DELETE_REFUSED("HUB-5020");
+	BULK_DELETE_REFUSED("HUB-5020"),
+	/** scheduling-json: a booking without a uid (dead letter). */
+	SCHEDULING_NO_UID("HUB-5040"),
+	/** scheduling-json: a booking status without a mapping (dead letter). */
+	SCHEDULING_UNKNOWN_STATUS("HUB-5041"),
+	/** Scheduling: an attendee or organizer without an e-mail address to match by (dead letter). */
+	SCHEDULING_NO_EMAIL("HUB-5042"),
+	/** scheduling-json: a booking without a readable start and end, or ending before it starts (dead letter). */
+	SCHEDULING_BAD_TIMES("HUB-5043"),
+	/** scheduling-json: a booking without attendee, host or location (dead letter). */
+	SCHEDULING_NO_PARTICIPANT("HUB-5044"),
+	/** scheduling-json: the bookings answer has no data array; the pull resumes next run. */
+	SCHEDULING_BAD_PAGE("HUB-5045"),
+	/** Scheduling: a record failed for a reason without its own code (dead letter). */
+	SCHEDULING_RECORD_FAILED("HUB-5046"),
+	/** scheduling-json: the variable named by api-key-env is not set; the pull fails. */
+	SCHEDULING_NO_API_KEY("HUB-5047"),
+	/** ical-feed: a VEVENT without UID (dead letter). */
+	ICAL_NO_UID("HUB-5050"),
+	/** ical-feed: a VEVENT whose SEQUENCE is not a number (dead letter). */
+	ICAL_BAD_SEQUENCE("HUB-5051"),
+	/** ical-feed: a VEVENT without a readable DTSTART, or with an unreadable DTEND/DURATION (dead letter). */
+	ICAL_BAD_TIMES("HUB-5052"),
+	/** ical-feed: a VEVENT without attendee, organizer or location (dead letter). */
+	ICAL_NO_PARTICIPANT("HUB-5053"),
+	/** ical-feed: the feed is not parseable iCalendar; the pull resumes next run. */
+	ICAL_UNPARSEABLE("HUB-5054"),
+	/** Webhook: the signature header is missing or does not match the body: 401, nothing stored. */
+	WEBHOOK_BAD_SIGNATURE("HUB-5055"),
+	/** Webhook: no instance with this id and a webhook secret: 404. */
+	WEBHOOK_UNKNOWN_INSTANCE("HUB-5056"),
+	/** Webhook: the variable named by webhook-secret-env is not set: 503. */
+	WEBHOOK_NO_SECRET("HUB-5057"),
+	/** Webhook: the inbox database is unavailable: 503, the sender retries. */
+	WEBHOOK_INBOX_UNAVAILABLE("HUB-5058"),
+	/** Webhook: a stored delivery is not JSON (dead letter). */
+	WEBHOOK_NOT_JSON("HUB-5059"),
+	/** billing-csv: a row without a value in a required column (dead letter with file and row). */
+	BILLING_MISSING_VALUE("HUB-5060"),
+	/** billing-csv: a row with a member id but no payer name (dead letter). */
+	BILLING_NO_PAYER("HUB-5061"),
+	/** billing-csv: a row with a claim id but no member id for the claim's insurance (dead letter). */
+	BILLING_CLAIM_WITHOUT_COVERAGE("HUB-5062"),
+	/** billing-csv: a date column that is not yyyy-mm-dd (dead letter). */
+	BILLING_BAD_DATE("HUB-5063"),
+	/** billing-csv: a number column that is not a number (dead letter). */
+	BILLING_BAD_NUMBER("HUB-5064"),
+	/** billing-csv: the instance's base-url is not a file: URI; the app does not start. */
+	BILLING_NOT_A_FOLDER("HUB-5065"),
+	/** billing-csv: the file has no row-key column; moved to .error. */
+	BILLING_NO_KEY_COLUMN("HUB-5066"),
+	/** billing-csv: the file is not readable CSV; moved to .error. */
+	BILLING_UNREADABLE_FILE("HUB-5067"),
+	/** Connector kit: an instance names its own hub client but its secret variable is not set. */
+	INSTANCE_HUB_CLIENT_NO_SECRET("HUB-5068");
 
 	private final String code;
 

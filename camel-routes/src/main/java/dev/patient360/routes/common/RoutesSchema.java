@@ -65,6 +65,52 @@ public final class RoutesSchema implements AutoCloseable {
 		""",
 		"alter table connector_state add column if not exists consecutive_failures int not null default 0",
 		"alter table connector_state add column if not exists paused_until timestamptz",
+		// ical-feed: the highest SEQUENCE per event UID committed in the hub.
+		"""
+		create table if not exists ical_event (
+		  instance text not null,
+		  uid text not null,
+		  sequence int not null,
+		  loaded_at timestamptz not null default now(),
+		  primary key (instance, uid))
+		""",
+		// Scheduling webhooks: stored before they are acknowledged, processed once per distinct body.
+		"""
+		create table if not exists webhook_inbox (
+		  id bigserial primary key,
+		  instance text not null,
+		  sha256 text not null,
+		  received_at timestamptz not null default now(),
+		  raw bytea not null,
+		  status text not null default 'PENDING',
+		  attempts int not null default 0,
+		  next_attempt_at timestamptz not null default now(),
+		  processed_at timestamptz,
+		  last_error text,
+		  unique (instance, sha256))
+		""",
+		"create index if not exists webhook_inbox_pending on webhook_inbox (id) where status = 'PENDING'",
+		// billing-csv: files loaded (by content hash) and rows loaded (by row key, with the row's hash).
+		"""
+		create table if not exists billing_file (
+		  instance text not null,
+		  sha256 text not null,
+		  file_name text not null,
+		  loaded_at timestamptz not null default now(),
+		  rows_loaded int not null,
+		  rows_failed int not null,
+		  primary key (instance, sha256))
+		""",
+		"""
+		create table if not exists billing_row (
+		  instance text not null,
+		  row_key text not null,
+		  sha256 text not null,
+		  file_name text not null,
+		  row_number int not null,
+		  loaded_at timestamptz not null default now(),
+		  primary key (instance, row_key))
+		""",
 		"""
 		create table if not exists bulk_job (
 		  instance text primary key,

@@ -75,13 +75,15 @@ class DeadLetterController {
 			return conflict(id, letter.get()[1]);
 		}
 		String ref = letter.get()[0];
-		if (ref == null || !ref.startsWith("hl7v2_inbox/")) {
+		// Inboxes a letter can go back to: HL7 v2 messages and scheduling webhook deliveries.
+		String inbox = ref == null ? null : ref.startsWith("hl7v2_inbox/") ? "hl7v2_inbox"
+				: ref.startsWith("webhook_inbox/") ? "webhook_inbox" : null;
+		if (inbox == null) {
 			return ResponseEntity.status(HttpStatus.UNPROCESSABLE_ENTITY)
 					.body(Map.of("code", "HUB-4031", "message", "this dead letter has no inbox to retry from"));
 		}
-		jdbc.sql("""
-				update hl7v2_inbox set status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = null
-				where id = ?""").param(Long.parseLong(ref.substring("hl7v2_inbox/".length()))).update();
+		jdbc.sql("update " + inbox + " set status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = null where id = ?")
+				.param(Long.parseLong(ref.substring(inbox.length() + 1))).update();
 		jdbc.sql("update dead_letter set status = 'RETRIED' where id = ?").param(id).update();
 		return ResponseEntity.accepted().body(Map.of("id", id, "status", "RETRIED"));
 	}

@@ -40,7 +40,14 @@ public final class SourceHttp {
 	}
 
 	public String get(URI url, String accept) throws IOException, InterruptedException {
-		return send(HttpRequest.newBuilder(url).header("Accept", accept).GET(), HttpResponse.BodyHandlers.ofString()).body();
+		return get(url, accept, java.util.Map.of());
+	}
+
+	/** @param headers extra request headers, e.g. an API key or API version the source requires */
+	public String get(URI url, String accept, java.util.Map<String, String> headers) throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(url).header("Accept", accept).GET();
+		headers.forEach(request::header);
+		return send(request, HttpResponse.BodyHandlers.ofString()).body();
 	}
 
 	/**

@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The real hub for camel-routes ITs: {@code ../hub-server/target/hub-server.jar} (built earlier in
  * the same reactor) as a child process, with security disabled, on a fresh database. Output goes to
- * {@code target/hub-child-<port>.log}.
+ * {@code target/hub-child-<port>.log}. A child gets 4 minutes to answer; a busy machine can allow
+ * more with {@code -Dhub.child.start-timeout=PT10M}.
  */
 public final class HubProcess implements AutoCloseable {
 

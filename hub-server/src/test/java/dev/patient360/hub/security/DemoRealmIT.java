@@ -20,6 +20,8 @@ class DemoRealmIT {
 	@CsvSource(delimiter = ';', value = {
 			"demo-ehr;       EHR_SOURCE;           source_system=demo-ehr;      SYSTEM; Encounter;   CREATE",
 			"demo-ehr-jwt;   EHR_SOURCE;           source_system=demo-ehr-jwt;  SYSTEM; Observation; UPDATE",
+			"demo-scheduling; EHR_SOURCE;          source_system=demo-scheduling; SYSTEM; Appointment; UPDATE",
+			"demo-billing;   EHR_SOURCE;           source_system=demo-billing;  SYSTEM; ChargeItem;  CREATE",
 			"demo-clinic;    PARTNER_CLINIC;       organization=demo-clinic;    USER;   Consent;     SEARCH",
 			"demo-clinic-2;  PARTNER_CLINIC;       organization=demo-clinic-2;  USER;   Patient;     READ",
 			"demo-insurer;   INSURER;              organization=demo-insurer;   USER;   Coverage;    SEARCH",

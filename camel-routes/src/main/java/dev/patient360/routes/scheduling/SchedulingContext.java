@@ -1,0 +1,35 @@
+package dev.patient360.routes.scheduling;
+
+import dev.patient360.routes.kit.ConnectorsProperties;
+
+/**
+ * What a scheduling mapper needs to know about the instance it maps for.
+ *
+ * @param connector instance id
+ * @param sourceSystem source-system code stamped on every resource
+ * @param identifierSystemPrefix prefix of the identifier systems that hold source keys
+ *     ({@code booking}, {@code attendee-email}, {@code host-email}, {@code location} are appended)
+ */
+public record SchedulingContext(String connector, String sourceSystem, String identifierSystemPrefix) {
+
+	public static SchedulingContext of(ConnectorsProperties.Instance instance) {
+		return new SchedulingContext(instance.id(), instance.sourceSystem(), instance.options().getOrDefault(
+				"identifier-system-prefix", "https://fhir.patient360.dev/source/" + instance.sourceSystem() + "/"));
+	}
+
+	public String bookingSystem() {
+		return identifierSystemPrefix + "booking";
+	}
+
+	public String attendeeSystem() {
+		return identifierSystemPrefix + "attendee-email";
+	}
+
+	public String hostSystem() {
+		return identifierSystemPrefix + "host-email";
+	}
+
+	public String locationSystem() {
+		return identifierSystemPrefix + "location";
+	}
+}

@@ -1,0 +1,198 @@
+package dev.patient360.routes.scheduling;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.patient360.routes.common.HubClient;
+import dev.patient360.routes.deadletter.ConnectorDeadLetters;
+import dev.patient360.routes.kit.ConnectorState;
+import dev.patient360.routes.kit.ConnectorsProperties;
+import dev.patient360.routes.kit.InstanceHubClients;
+import dev.patient360.routes.kit.SourceHttp;
+import org.hl7.fhir.r4.model.Bundle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.env.Environment;
+import org.springframework.stereotype.Component;
+
+/**
+ * One incremental pull of a {@code scheduling-json} instance (a Cal.com API v2-style bookings API):
+ * {@code GET [base]/v2/bookings?sortUpdatedAt=asc&afterUpdatedAt=[watermark - skew]&take=n&skip=k}
+ * with the {@code cal-api-version} header, page after page while {@code pagination.hasNextPage}.
+ * Each page is one hub transaction; the watermark (resource type {@code Appointment}) moves to the
+ * page's newest {@code updatedAt} only after the hub committed it. A booking that cannot be mapped,
+ * or that the hub refuses, becomes a dead letter; the rest of the page still loads.
+ */
+@Component
+public class SchedulingJsonPuller {
+
+	public static final String TYPE = "scheduling-json";
+	static final String STATE_TYPE = "Appointment";
+	private static final Logger log = LoggerFactory.getLogger(SchedulingJsonPuller.class);
+
+	private final Map<String, ConnectorsProperties.Instance> instances;
+	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+	private final ConnectorState state;
+	private final InstanceHubClients hubs;
+	private final ConnectorDeadLetters deadLetters;
+	private final Environment env;
+	private final ObjectMapper json = new ObjectMapper();
+	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+	SchedulingJsonPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
+			Environment env) {
+		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
+				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
+		this.state = state;
+		this.hubs = hubs;
+		this.deadLetters = deadLetters;
+		this.env = env;
+	}
+
+	/** Pulls everything changed since the watermark; runs of the same instance never overlap. */
+	public void pull(String instanceId) throws InterruptedException {
+		ConnectorsProperties.Instance instance = instances.get(instanceId);
+		if (instance == null) {
+			throw new IllegalArgumentException("no " + TYPE + " instance " + instanceId);
+		}
+		ReentrantLock lock = locks.computeIfAbsent(instanceId, k -> new ReentrantLock());
+		lock.lockInterruptibly();
+		try {
+			pullBookings(instance);
+			state.succeeded(instance.id(), STATE_TYPE);
+		}
+		catch (IOException | RuntimeException e) {
+			String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+			log.warn("connector {}: pull failed: {}", instance.id(), error);
+			state.failed(instance.id(), STATE_TYPE, error.length() > 500 ? error.substring(0, 500) : error);
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	private void pullBookings(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
+		SourceHttp source = new SourceHttp(http, null, Integer.parseInt(instance.options().getOrDefault("max-attempts", "5")));
+		Map<String, String> headers = headers(instance, env);
+		SchedulingContext ctx = SchedulingContext.of(instance);
+		int take = Integer.parseInt(instance.options().getOrDefault("page-size", "50"));
+		Optional<Instant> watermark = state.watermark(instance.id(), STATE_TYPE);
+		int skip = 0;
+		int pages = 0;
+		while (true) {
+			JsonNode page = json.readTree(source.get(pageUrl(instance, watermark, take, skip), "application/json", headers));
+			JsonNode data = page.path("data");
+			if (!data.isArray()) {
+				throw new IOException("HUB-5045 bookings answer has no data array");
+			}
+			if (!data.isEmpty()) {
+				load(instance, ctx, data);
+			}
+			pages++;
+			skip += data.size();
+			if (data.isEmpty() || !page.path("pagination").path("hasNextPage").asBoolean(false)) {
+				break;
+			}
+		}
+		log.info("connector {}: {} page(s) of bookings pulled", instance.id(), pages);
+	}
+
+	private void load(ConnectorsProperties.Instance instance, SchedulingContext ctx, JsonNode bookings)
+			throws InterruptedException {
+		AppointmentTransaction tx = new AppointmentTransaction(ctx, "Cal.com bookings");
+		Map<String, JsonNode> mapped = new LinkedHashMap<>();
+		Instant newest = null;
+		for (JsonNode booking : bookings) {
+			Instant updated = updatedAt(booking);
+			if (updated != null && (newest == null || updated.isAfter(newest))) {
+				newest = updated;
+			}
+			try {
+				if (CalComBookingToFhirAppointmentMapper.map(booking, tx)) {
+					mapped.put(String.valueOf(CalComBookingToFhirAppointmentMapper.text(booking, "uid")), booking);
+				}
+			}
+			catch (SchedulingMappingException e) {
+				dead(instance, booking, e.getMessage());
+			}
+		}
+		if (tx.appointments() > 0) {
+			try {
+				hubs.of(instance).transaction(tx.build());
+			}
+			catch (HubClient.HubRejectedException e) {
+				// One refused booking must not hold back the others: write them one by one.
+				oneByOne(instance, ctx, mapped.values());
+			}
+		}
+		state.pageCommitted(instance.id(), STATE_TYPE, newest, tx.appointments());
+	}
+
+	private void oneByOne(ConnectorsProperties.Instance instance, SchedulingContext ctx, Iterable<JsonNode> bookings)
+			throws InterruptedException {
+		for (JsonNode booking : bookings) {
+			AppointmentTransaction single = new AppointmentTransaction(ctx, "Cal.com bookings");
+			CalComBookingToFhirAppointmentMapper.map(booking, single);
+			try {
+				hubs.of(instance).transaction(single.build());
+			}
+			catch (HubClient.HubRejectedException e) {
+				dead(instance, booking, e.getMessage());
+			}
+		}
+	}
+
+	private void dead(ConnectorsProperties.Instance instance, JsonNode booking, String error) {
+		String uid = String.valueOf(CalComBookingToFhirAppointmentMapper.text(booking, "uid"));
+		String code = error.startsWith("HUB-") ? error.substring(0, 8) : "HUB-5046";
+		deadLetters.add(instance.id(), uid, TYPE + "/" + uid, "calcom-booking", booking.toString(), code, error);
+	}
+
+	static Instant updatedAt(JsonNode booking) {
+		String updated = CalComBookingToFhirAppointmentMapper.text(booking, "updatedAt");
+		try {
+			return updated == null ? null : OffsetDateTime.parse(updated).toInstant();
+		}
+		catch (java.time.DateTimeException e) {
+			return null;
+		}
+	}
+
+	static URI pageUrl(ConnectorsProperties.Instance instance, Optional<Instant> watermark, int take, int skip) {
+		String base = instance.baseUrl().toString().replaceAll("/+$", "");
+		StringBuilder url = new StringBuilder(base).append(instance.options().getOrDefault("bookings-path", "/v2/bookings"))
+				.append("?sortUpdatedAt=asc&take=").append(take).append("&skip=").append(skip);
+		watermark.ifPresent(w -> url.append("&afterUpdatedAt=")
+				.append(URLEncoder.encode(w.minus(instance.skew()).toString(), StandardCharsets.UTF_8)));
+		return URI.create(url.toString());
+	}
+
+	/** API version header and, when {@code api-key-env} names a set variable, the bearer API key. */
+	static Map<String, String> headers(ConnectorsProperties.Instance instance, Environment env) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("cal-api-version", instance.options().getOrDefault("api-version", "2024-08-13"));
+		String keyEnv = instance.options().get("api-key-env");
+		if (keyEnv != null) {
+			String key = env.getProperty(keyEnv);
+			if (key == null || key.isBlank()) {
+				throw new IllegalStateException("HUB-5047 the API key variable " + keyEnv + " is not set");
+			}
+			headers.put("Authorization", "Bearer " + key);
+		}
+		return headers;
+	}
+}
