@@ -165,4 +165,30 @@ public final class Codes {
 			return null;
 		}
 	}
+
+	/** Why a planned message was not sent: statusReason of a Communication with status not-done. */
+	public enum NotDoneReason implements HubCode {
+		/** No active contact Consent permits this purpose (and channel) at the time of sending. */
+		NO_CONTACT_CONSENT,
+		/** The patient opted out of this purpose in their contact preference. */
+		OPTED_OUT,
+		/** No channel with an address (e-mail, mobile phone) the message could go to. */
+		NO_ADDRESS,
+		/** No allowed contact time is left between now and the appointment. */
+		NO_ALLOWED_TIME,
+		/** No message template for the purpose and channel in the patient's or the fallback language. */
+		NO_TEMPLATE;
+
+		public String system() {
+			return Canonicals.CS_COMMUNICATION_NOT_DONE_REASON;
+		}
+
+		public String code() {
+			return kebab(this);
+		}
+
+		public static NotDoneReason of(Coding c) {
+			return fromCoding(NotDoneReason.class, c);
+		}
+	}
 }

@@ -52,7 +52,19 @@ public enum HubErrorCode {
 	/** A merge or link change that would break the index's invariants (422). */
 	PATIENT_INDEX_REFUSED("HUB-3003"),
 	/** A journey stage could not be recomputed after a committed write; the next relevant write retries. */
-	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000");
+	ENGAGEMENT_RECOMPUTE_FAILED("HUB-6000"),
+	/** An appointment reminder could not be planned after a committed write; the next write of the Appointment retries. */
+	REMINDER_PLANNING_FAILED("HUB-6020"),
+	/** No message template for a purpose and channel in the wanted or the fallback language. */
+	TEMPLATE_MISSING("HUB-6021"),
+	/** A message template is malformed or uses a placeholder its channel does not allow. */
+	TEMPLATE_INVALID("HUB-6022"),
+	/** Link tracking is on but HUB_ENGAGEMENT_TRACKING_SECRET is not set: the hub refuses to start. */
+	TRACKING_SECRET_MISSING("HUB-6023"),
+	/** An open or click could not be recorded on its Communication; the redirect or pixel is still served. */
+	TRACKING_UPDATE_FAILED("HUB-6024"),
+	/** The engagement analytics request named a missing or malformed period (400). */
+	ANALYTICS_BAD_PARAMETER("HUB-6025");
 
 	private final String code;
 
