@@ -225,11 +225,14 @@ class ReminderService {
 	private String participantName(Appointment appointment, String type) {
 		for (Appointment.AppointmentParticipantComponent p : appointment.getParticipant()) {
 			Reference actor = p.getActor();
-			if (actor == null || !type.equals(actor.getReferenceElement().getResourceType())) {
+			if (actor == null || !(type.equals(actor.getReferenceElement().getResourceType()) || type.equals(actor.getType()))) {
 				continue;
 			}
 			if (actor.hasDisplay()) {
 				return actor.getDisplay();
+			}
+			if (!actor.getReferenceElement().hasIdPart()) {
+				continue;
 			}
 			String id = type + "/" + actor.getReferenceElement().getIdPart();
 			IBaseResource resource = type.equals("Location") ? read(Location.class, id) : read(Practitioner.class, id);
