@@ -32,7 +32,7 @@ public final class TrackedLinks {
 
 	/** @param requestId the logical id of the CommunicationRequest */
 	public String token(String requestId) {
-		return requestId + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(mac(requestId));
+		return requestId + "." + encode(mac(requestId));
 	}
 
 	/** The request id a genuine token names; empty for anything else. */
@@ -48,14 +48,15 @@ public final class TrackedLinks {
 		if (!ID.matcher(id).matches()) {
 			return Optional.empty();
 		}
-		byte[] given;
-		try {
-			given = Base64.getUrlDecoder().decode(token.substring(dot + 1));
-		}
-		catch (IllegalArgumentException e) {
-			return Optional.empty();
-		}
-		return MessageDigest.isEqual(given, mac(id)) ? Optional.of(id) : Optional.empty();
+		// Compared as text, not as decoded bytes: base64 ignores the unused low bits of the last
+		// character, so several spellings would decode to the same MAC.
+		byte[] given = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
+		byte[] expected = encode(mac(id)).getBytes(StandardCharsets.US_ASCII);
+		return MessageDigest.isEqual(given, expected) ? Optional.of(id) : Optional.empty();
+	}
+
+	private static String encode(byte[] mac) {
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(mac);
 	}
 
 	private byte[] mac(String requestId) {

@@ -2,6 +2,8 @@ package dev.patient360.hub.engagement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;
@@ -10,6 +12,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patient360.hub.testsupport.SecuredHubIntegrationTest;
+import dev.patient360.hub.testsupport.Tokens;
 import dev.patient360.profiles.Codes.ContactChannel;
 import dev.patient360.profiles.Codes.ContactPurpose;
 import dev.patient360.profiles.Codes.DeliveryStatus;
@@ -76,7 +79,7 @@ class EngagementAnalyticsIT extends SecuredHubIntegrationTest {
 
 	@Test
 	void anAdminGetsResponseRatesPerChannelPurposeAndSegmentAndNoShowRatesWithAndWithoutReminder() throws Exception {
-		HttpResponse<String> answer = httpAs("demo-admin", "GET", PERIOD, null);
+		HttpResponse<String> answer = root(PERIOD, "demo-admin");
 
 		assertThat(answer.statusCode()).isEqualTo(200);
 		JsonNode report = JSON.readTree(answer.body());
@@ -110,7 +113,7 @@ class EngagementAnalyticsIT extends SecuredHubIntegrationTest {
 
 	@Test
 	void anAuditorMayReadTheAnalyticsAndTheyHoldNoPatientData() throws Exception {
-		HttpResponse<String> answer = httpAs("demo-auditor", "GET", PERIOD, null);
+		HttpResponse<String> answer = root(PERIOD, "demo-auditor");
 
 		assertThat(answer.statusCode()).isEqualTo(200);
 		assertThat(answer.body()).doesNotContain("Patient/", "Analytics-");
@@ -118,17 +121,17 @@ class EngagementAnalyticsIT extends SecuredHubIntegrationTest {
 
 	@Test
 	void clinicsEngineersAndCallersWithoutTokenMayNot() {
-		assertThat(httpAs("demo-clinic", "GET", PERIOD, null).statusCode()).isEqualTo(403);
-		assertThat(httpAs("demo-engineer", "GET", PERIOD, null).statusCode()).isEqualTo(403);
-		assertThat(httpAs("demo-clinic", "GET", PERIOD, null).body()).contains("HUB-2005");
-		assertThat(httpWithToken(null, "GET", PERIOD, null).statusCode()).isEqualTo(401);
+		assertThat(root(PERIOD, "demo-clinic").statusCode()).isEqualTo(403);
+		assertThat(root(PERIOD, "demo-engineer").statusCode()).isEqualTo(403);
+		assertThat(root(PERIOD, "demo-clinic").body()).contains("HUB-2005");
+		assertThat(root(PERIOD, null).statusCode()).isEqualTo(401);
 	}
 
 	@Test
 	void aMissingOrReversedPeriodIsABadRequestWithItsCode() {
 		for (String query : List.of("", "?from=2017-02-01", "?from=2017-02-30&to=2017-03-01", "?from=2017-03-01&to=2017-02-01",
 				"?from=2015-01-01&to=2017-01-01")) {
-			HttpResponse<String> answer = httpAs("demo-admin", "GET", "/api/engagement/analytics" + query, null);
+			HttpResponse<String> answer = root("/api/engagement/analytics" + query, "demo-admin");
 			assertThat(answer.statusCode()).as(query).isEqualTo(400);
 			assertThat(answer.body()).as(query).contains("OperationOutcome", "HUB-6025");
 		}
@@ -138,11 +141,20 @@ class EngagementAnalyticsIT extends SecuredHubIntegrationTest {
 	void trackedLinksArePublicAndAForgedOneIsNotFound() {
 		String token = links.token("9999999");
 
-		assertThat(httpWithToken(null, "GET", "/t/" + token, null).statusCode()).isEqualTo(302);
-		assertThat(httpWithToken(null, "GET", "/t/" + token + "/o.gif", null).statusCode()).isEqualTo(200);
-		HttpResponse<String> forged = httpWithToken(null, "GET", "/t/9999998" + token.substring(token.indexOf('.')), null);
+		assertThat(root("/t/" + token, null).statusCode()).isEqualTo(302);
+		assertThat(root("/t/" + token + "/o.gif", null).statusCode()).isEqualTo(200);
+		HttpResponse<String> forged = root("/t/9999998" + token.substring(token.indexOf('.')), null);
 		assertThat(forged.statusCode()).isEqualTo(404);
 		assertThat(forged.body()).isEmpty();
+	}
+
+	/** A GET outside /fhir, as this demo client ({@code null}: without a token). */
+	private HttpResponse<String> root(String path, String clientId) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
+		if (clientId != null) {
+			request.header("Authorization", "Bearer " + Tokens.forClient(clientId));
+		}
+		return send(request.build());
 	}
 
 	private static void assertFigures(JsonNode f, String key, int sent, int delivered, int opened, int clicked,
