@@ -99,6 +99,19 @@ class ContactConsentRulesTest {
 				.isEqualTo(Decision.NONE);
 	}
 
+	@Test
+	void theTestConsentsConformToTheEngagementConsentProfile() {
+		ca.uhn.fhir.context.FhirContext ctx = ca.uhn.fhir.context.FhirContext.forR4Cached();
+		for (Consent c : List.of(ContactConsents.permit("Patient/1", APPOINTMENT_REMINDER, SMS),
+				ContactConsents.of("Patient/1", ConsentProvisionType.DENY, APPOINTMENT_REMINDER))) {
+			ca.uhn.fhir.validation.ValidationResult result = dev.patient360.profiles.EngagementValidation.validator(ctx)
+					.validateWithResult(c);
+			assertThat(result.getMessages().stream()
+					.filter(m -> m.getSeverity().ordinal() >= ca.uhn.fhir.validation.ResultSeverityEnum.ERROR.ordinal())
+					.map(ca.uhn.fhir.validation.SingleValidationMessage::getMessage)).isEmpty();
+		}
+	}
+
 	private static Decision decide(List<Consent> consents, ContactPurpose purpose, ContactChannel channel) {
 		return ConsentRules.decideContact(consents, new Contact(purpose, channel, AT));
 	}

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import ca.uhn.fhir.validation.ResultSeverityEnum;
+import ca.uhn.fhir.validation.SingleValidationMessage;
 import dev.patient360.hub.testsupport.ContactConsents;
 import dev.patient360.hub.testsupport.HubIntegrationTest;
 import dev.patient360.hub.testsupport.TestClock;
@@ -21,6 +23,7 @@ import dev.patient360.profiles.Codes.ContactChannel;
 import dev.patient360.profiles.Codes.ContactPurpose;
 import dev.patient360.profiles.Codes.DeliveryStatus;
 import dev.patient360.profiles.CommunicationTracking;
+import dev.patient360.profiles.EngagementValidation;
 import dev.patient360.profiles.Codes.NotDoneReason;
 import dev.patient360.profiles.PatientEngagement;
 import dev.patient360.profiles.PatientEngagement.ContactPreference;
@@ -92,6 +95,10 @@ class ReminderIT extends HubIntegrationTest {
 		assertThat(r.getPayloadFirstRep().getContentStringType().getValue())
 				.startsWith("Hallo Anna, wir freuen uns auf Sie: Ihr Termin ist am Dienstag, 12. März 2030 um 10:00 Uhr, Praxis am Markt.")
 				.contains("http://localhost:8080/t/" + r.getIdElement().getIdPart() + ".");
+		// The channel routes write it back over FHIR (status=completed), where the profile is enforced.
+		assertThat(EngagementValidation.validator(fhirContext).validateWithResult(r).getMessages().stream()
+				.filter(m -> m.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal())
+				.map(SingleValidationMessage::getMessage)).isEmpty();
 	}
 
 	@Test

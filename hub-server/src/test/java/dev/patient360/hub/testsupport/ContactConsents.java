@@ -27,6 +27,9 @@ public final class ContactConsents {
 		c.addCategory(new CodeableConcept(ConsentCodes.contact()));
 		c.setPatient(new Reference(patientId));
 		c.setDateTime(new Date());
+		// FHIR ppc-1: a Consent names a policy or a policy rule.
+		c.setPolicyRule(new CodeableConcept(new org.hl7.fhir.r4.model.Coding(ConsentCodes.POLICY_RULE_SYSTEM,
+				type == ConsentProvisionType.PERMIT ? ConsentCodes.POLICY_OPT_IN : ConsentCodes.POLICY_OPT_OUT, null)));
 		Consent.ProvisionComponent p = c.getProvision().setType(type);
 		if (purpose != null) {
 			p.addPurpose(purpose.coding());
