@@ -57,6 +57,8 @@ class ReminderIT extends HubIntegrationTest {
 	static final ContactPoint EMAIL = new ContactPoint().setSystem(ContactPoint.ContactPointSystem.EMAIL)
 			.setValue("anna.becker@example.org");
 
+	static final java.util.concurrent.atomic.AtomicLong PEOPLE = new java.util.concurrent.atomic.AtomicLong();
+
 	@Autowired
 	TestClock clock;
 
@@ -345,9 +347,13 @@ class ReminderIT extends HubIntegrationTest {
 	private String patient(ContactChannel preferred, LocalTime hoursStart, LocalTime hoursEnd, ContactPoint... telecom) {
 		Patient p = new Patient();
 		p.addName(new HumanName().setFamily("Becker-" + java.util.UUID.randomUUID()).addGiven("Anna"));
-		p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType("1971-04-03"));
+		p.setBirthDateElement(new org.hl7.fhir.r4.model.DateType(java.time.LocalDate.of(1940, 1, 1).plusDays(PEOPLE.get() * 97 + System.nanoTime() % 9000).toString()));
+		// Each test patient is another person: shared phone numbers or e-mail addresses would let
+		// the patient index link them, and then one's Consent would count for all.
+		long n = PEOPLE.incrementAndGet();
 		for (ContactPoint t : telecom) {
-			p.addTelecom(t.copy());
+			p.addTelecom(t.copy().setValue(t.getSystem() == ContactPoint.ContactPointSystem.EMAIL
+					? "anna." + n + "." + System.nanoTime() + "@example.org" : "+49 151 " + System.nanoTime() % 100_000_000L));
 		}
 		if (preferred != null) {
 			PatientEngagement.setContactPreferences(p, List.of(new ContactPreference(ContactPurpose.APPOINTMENT_REMINDER,
