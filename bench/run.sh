@@ -119,7 +119,8 @@ trap cleanup EXIT
 
 # The benchmark measures FHIR storage and search; its client sends no tokens, so the hub runs with
 # security disabled (it says so in hub.log). Token validation is a local signature check per request.
-HUB_ENV=(HUB_PORT="$PORT" HUB_DATA_DIR="$DATA_DIR" HUB_SECURITY=disabled)
+HUB_ENV=(HUB_PORT="$PORT" HUB_DATA_DIR="$DATA_DIR" HUB_SECURITY=disabled
+	HUB_ENGAGEMENT_TRACKING_SECRET="$(head -c 24 /dev/urandom | base64)")
 if [[ -n "$DB_URL" ]]; then
 	hostport=${DB_URL#jdbc:postgresql://}
 	hostport=${hostport%%/*}

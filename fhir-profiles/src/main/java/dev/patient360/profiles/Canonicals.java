@@ -49,7 +49,7 @@ public final class Canonicals {
 	public static final String CS_DELIVERY_STATUS = CS + "delivery-status";
 	public static final String CS_CONSENT_CATEGORY = CS + "consent-category";
 	public static final String CS_SOURCE_SYSTEM = CS + "source-system";
-	/** Why an engagement Communication was not done (Communication.statusReason). */
+	/** Why a planned message was not sent (Communication.statusReason of a not-done Communication). */
 	public static final String CS_COMMUNICATION_NOT_DONE_REASON = CS + "communication-not-done-reason";
 
 	public static final String VS_JOURNEY_STAGE = VS + "journey-stage";
@@ -70,6 +70,11 @@ public final class Canonicals {
 	public static final String SEARCH_PURPOSE = "purpose";
 
 	public static final String OPERATION_ENGAGEMENT_SUMMARY = BASE + "/OperationDefinition/engagement-summary";
+
+	/** Identifier of an appointment reminder (request and its Communication): {@code {Appointment id}-appointment-reminder}. */
+	public static final String SID_REMINDER = BASE + "/sid/reminder";
+	/** Identifier of a reminder the hub decided not to send (not-done Communication), one per appointment and reason. */
+	public static final String SID_REMINDER_NOT_DONE = BASE + "/sid/reminder-not-done";
 
 	// Identifier systems of the EngagementPatient slices
 	public static final String KVNR_SYSTEM = "http://fhir.de/sid/gkv/kvid-10";

@@ -166,9 +166,22 @@ public final class Codes {
 		}
 	}
 
-	/** Why an engagement Communication is {@code not-done} (its statusReason). */
+	/** Why a planned message was not sent: statusReason of a Communication with status not-done. */
 	public enum NotDoneReason implements HubCode {
-		NO_CONTACT_CONSENT, OPTED_OUT, NO_CHANNEL, NO_ADDRESS, DELIVERY_FAILED;
+		/** No active contact Consent permits this purpose (and channel) at the time of sending. */
+		NO_CONTACT_CONSENT,
+		/** No channel the patient accepts for this purpose (channel routes). */
+		NO_CHANNEL,
+		/** The channel failed to deliver for good (channel routes). */
+		DELIVERY_FAILED,
+		/** The patient opted out of this purpose in their contact preference. */
+		OPTED_OUT,
+		/** No channel with an address (e-mail, mobile phone) the message could go to. */
+		NO_ADDRESS,
+		/** No allowed contact time is left between now and the appointment. */
+		NO_ALLOWED_TIME,
+		/** No message template for the purpose and channel in the patient's or the fallback language. */
+		NO_TEMPLATE;
 
 		public String system() {
 			return Canonicals.CS_COMMUNICATION_NOT_DONE_REASON;

@@ -87,6 +87,8 @@ public final class HubProcess implements AutoCloseable {
 				.redirectOutput(Path.of("target/hub-child-" + port + ".log").toFile());
 		Map<String, String> env = pb.environment();
 		env.put("HUB_PORT", String.valueOf(port));
+		// The hub refuses to start with link tracking on and no secret.
+		env.put("HUB_ENGAGEMENT_TRACKING_SECRET", "camel-routes-test-tracking-secret");
 		env.putAll(settings);
 		env.put("HUB_DATA_DIR", "target/hub-child-data-" + port);
 		if (db.url() != null) {

@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 
+import dev.patient360.profiles.Codes.ContactChannel;
+import dev.patient360.profiles.Codes.ContactPurpose;
 import dev.patient360.profiles.ConsentCodes;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -34,8 +36,15 @@ import org.hl7.fhir.r4.model.Period;
  * </ul>
  * A nested provision is an exception to its parent and, when it applies, overrides it. Across
  * provisions and consents, deny wins over permit; nothing applicable is {@link Decision#NONE}.
+ *
+ * <p>Contact consents ({@link #decideContact}) answer the other question the IG gives Consent: may
+ * the patient be contacted for purpose {@code P} on channel {@code C} at time {@code t}? Same
+ * status, scope, period, nesting and deny-wins rules; category {@code #contact}; a provision applies
+ * when its {@code purpose} is empty or names {@code P} (contact-purpose code system) and its
+ * {@code consent-channel} extensions are empty or name {@code C}. A permit without a purpose permits
+ * nothing (fail closed, the IG requires one); a deny without a purpose denies all contact.
  */
-final class ConsentRules {
+public final class ConsentRules {
 
 	static final String SCOPE_SYSTEM = ConsentCodes.SCOPE_SYSTEM;
 	static final String SCOPE_PRIVACY = ConsentCodes.SCOPE_PATIENT_PRIVACY;
@@ -45,7 +54,7 @@ final class ConsentRules {
 	static final String RECIPIENT = ConsentCodes.ROLE_RECIPIENT;
 	static final String RESOURCE_TYPES_SYSTEM = ConsentCodes.RESOURCE_TYPES_SYSTEM;
 
-	enum Decision {
+	public enum Decision {
 		PERMIT, DENY, NONE
 	}
 
@@ -60,7 +69,73 @@ final class ConsentRules {
 	record Disclosure(String organizationId, String resourceType, String purpose, Instant now) {
 	}
 
+	/**
+	 * One contact to decide.
+	 *
+	 * @param purpose the purpose of the message
+	 * @param channel the channel it would go out on
+	 * @param at      when it would be sent
+	 */
+	public record Contact(ContactPurpose purpose, ContactChannel channel, Instant at) {
+	}
+
 	private ConsentRules() {
+	}
+
+	/** The decision of all the patient's contact consents together: deny wins, then permit, else none. */
+	public static Decision decideContact(Collection<Consent> consents, Contact contact) {
+		Decision result = Decision.NONE;
+		for (Consent consent : consents) {
+			if (!isContactConsent(consent) || !consent.hasProvision()) {
+				continue;
+			}
+			Decision d = evaluateContact(consent.getProvision(), contact);
+			if (d == Decision.DENY) {
+				return Decision.DENY;
+			}
+			if (d == Decision.PERMIT) {
+				result = Decision.PERMIT;
+			}
+		}
+		return result;
+	}
+
+	static boolean isContactConsent(Consent consent) {
+		return consent.getStatus() == Consent.ConsentState.ACTIVE
+				&& has(consent.getScope(), SCOPE_SYSTEM, SCOPE_PRIVACY)
+				&& consent.getCategory().stream().anyMatch(c -> has(c, CATEGORY_SYSTEM, ConsentCodes.CATEGORY_CONTACT));
+	}
+
+	private static Decision evaluateContact(ProvisionComponent p, Contact c) {
+		if (!contactApplies(p, c)) {
+			return Decision.NONE;
+		}
+		Decision result = isPermit(p) ? Decision.PERMIT : Decision.DENY;
+		boolean nestedPermit = false;
+		for (ProvisionComponent nested : p.getProvision()) {
+			Decision n = evaluateContact(nested, c);
+			if (n == Decision.DENY) {
+				return Decision.DENY;
+			}
+			nestedPermit |= n == Decision.PERMIT;
+		}
+		return nestedPermit ? Decision.PERMIT : result;
+	}
+
+	private static boolean contactApplies(ProvisionComponent p, Contact c) {
+		if (!inForce(p.getPeriod(), c.at())) {
+			return false;
+		}
+		if (p.getPurpose().isEmpty()) {
+			if (isPermit(p)) {
+				return false;
+			}
+		}
+		else if (p.getPurpose().stream().noneMatch(c.purpose()::matches)) {
+			return false;
+		}
+		List<ContactChannel> channels = ConsentCodes.channels(p);
+		return channels.isEmpty() || channels.contains(c.channel());
 	}
 
 	/** The decision of all the patient's consents together: deny wins, then permit, else none. */

@@ -62,7 +62,19 @@ public enum HubErrorCode {
 	/** Recorded segment membership changes could not be applied to the segment Groups; the next flush retries. */
 	ENGAGEMENT_GROUP_FLUSH_FAILED("HUB-6001"),
 	/** The engagement catch-up batch stopped on an error; its progress is kept, it resumes on the next start or POST. */
-	ENGAGEMENT_CATCH_UP_FAILED("HUB-6002");
+	ENGAGEMENT_CATCH_UP_FAILED("HUB-6002"),
+	/** An appointment reminder could not be planned after a committed write; the next write of the Appointment retries. */
+	REMINDER_PLANNING_FAILED("HUB-6020"),
+	/** No message template for a purpose and channel in the wanted or the fallback language. */
+	TEMPLATE_MISSING("HUB-6021"),
+	/** A message template is malformed or uses a placeholder its channel does not allow. */
+	TEMPLATE_INVALID("HUB-6022"),
+	/** Link tracking is on but HUB_ENGAGEMENT_TRACKING_SECRET is not set: the hub refuses to start. */
+	TRACKING_SECRET_MISSING("HUB-6023"),
+	/** An open or click could not be recorded on its Communication; the redirect or pixel is still served. */
+	TRACKING_UPDATE_FAILED("HUB-6024"),
+	/** The engagement analytics request named a missing or malformed period (400). */
+	ANALYTICS_BAD_PARAMETER("HUB-6025");
 
 	private final String code;
 

@@ -32,13 +32,18 @@ import org.springframework.security.web.util.matcher.RequestMatcher;
  * <p>Public without a token: {@code GET /fhir/metadata}, {@code GET /fhir/.well-known/smart-configuration}
  * (clients need both to find out how to get a token), {@code /actuator/health/**} and
  * {@code /actuator/info} (probes of load balancers). {@code /actuator/prometheus} needs a token with
- * role {@code admin} or {@code integration-engineer}. Everything else needs a valid token.
+ * role {@code admin} or {@code integration-engineer}. Tracked links {@code GET /t/**} are public
+ * (a patient's mail client or browser follows them; the token in the path is signed by the hub).
+ * {@code GET /api/engagement/analytics} needs role {@code admin} or {@code auditor}. Everything else
+ * needs a valid token.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
 class SecurityConfig {
 
 	static final String ROLE_PREFIX = "ROLE_";
+	/** Aggregated engagement figures (engagement package); no patient data, but business figures. */
+	static final String ENGAGEMENT_ANALYTICS = "/api/engagement/analytics";
 
 	@Bean
 	SecurityFilterChain hubSecurity(HttpSecurity http, HubSecurityProperties props, OidcDiscovery discovery,
@@ -62,6 +67,8 @@ class SecurityConfig {
 						.requestMatchers(publicEndpoints()).permitAll()
 						.requestMatchers(path(null, "/actuator/prometheus"))
 						.hasAnyAuthority(ROLE_PREFIX + Party.ADMIN.role(), ROLE_PREFIX + Party.INTEGRATION_ENGINEER.role())
+						.requestMatchers(path(HttpMethod.GET, ENGAGEMENT_ANALYTICS))
+						.hasAnyAuthority(ROLE_PREFIX + Party.ADMIN.role(), ROLE_PREFIX + Party.AUDITOR.role())
 						.anyRequest().authenticated())
 				.oauth2ResourceServer(o -> o
 						.jwt(j -> j.decoder(new IssuerJwtDecoder(discovery, props)).jwtAuthenticationConverter(authorities()))
@@ -78,6 +85,8 @@ class SecurityConfig {
 				path(null, "/actuator/health"),
 				path(null, "/actuator/health/**"),
 				path(null, "/actuator/info"),
+				// Tracked links in reminders: opened by patients without any token.
+				path(HttpMethod.GET, "/t/**"),
 				// Where the servlet container forwards errors; its content is decided by the original request.
 				path(null, "/error")
 		};

@@ -157,6 +157,7 @@ class AuditDurabilityIT {
 		env.put("HUB_PORT", Integer.toString(port));
 		env.put("HUB_DATA_DIR", dataDir.toString());
 		env.put("HUB_SECURITY", "disabled");
+		env.put("HUB_ENGAGEMENT_TRACKING_SECRET", "audit-durability-test-tracking-secret");
 		// Small batches: the kill finds some records drained and others still queued.
 		env.put("HUB_AUDIT_BATCH_SIZE", "10");
 		return builder.start();

@@ -30,7 +30,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * goes away: the hub answers 503 with an OperationOutcome and recovers by itself once it is back.
  */
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "hub.security.mode=disabled")
+		properties = {"hub.security.mode=disabled",
+				"hub.engagement.tracking.secret=" + dev.patient360.hub.testsupport.TestClock.TRACKING_SECRET})
 class DatabaseOutageIT {
 
 	private static final Path DATA_DIR = tempDir();

@@ -2,6 +2,7 @@ package dev.patient360.hub.testsupport;
 
 import dev.patient360.hub.HubApplication;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -12,9 +13,13 @@ import org.springframework.test.context.DynamicPropertySource;
  * <p>Security is disabled here ({@code hub.security.mode=disabled}): these tests are about FHIR
  * behaviour, not access control, and call without tokens. Tests of who may do what extend
  * {@link SecuredHubIntegrationTest}, which runs against a real Keycloak.
+ *
+ * <p>The hub's clock is a {@link TestClock} (reminder timing), and link tracking signs with
+ * {@link TestClock#TRACKING_SECRET}.
  */
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "hub.security.mode=disabled")
+		properties = {"hub.security.mode=disabled", "hub.engagement.tracking.secret=" + TestClock.TRACKING_SECRET})
+@Import(TestClock.Config.class)
 public abstract class HubIntegrationTest extends HubHttpSupport {
 
 	@DynamicPropertySource

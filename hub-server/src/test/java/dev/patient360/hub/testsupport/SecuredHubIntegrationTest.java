@@ -20,7 +20,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * cache) their tokens; {@link #httpWithToken} sends any token, e.g. one from {@link Tokens#forged()}.
  */
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = "hub.security.mode=enabled")
+		properties = {"hub.security.mode=enabled", "hub.engagement.tracking.secret=" + TestClock.TRACKING_SECRET})
 public abstract class SecuredHubIntegrationTest extends HubHttpSupport {
 
 	static {
