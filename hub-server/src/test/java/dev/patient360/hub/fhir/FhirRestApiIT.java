@@ -304,8 +304,9 @@ class FhirRestApiIT extends HubIntegrationTest {
 		enc.setSubject(new Reference("Patient/" + id));
 		client().create().resource(enc).execute();
 		Bundle everything = parse(Bundle.class, http("GET", "/Patient/" + id + "/$everything", null).body());
+		// The Provenance is the patient index's record of linking this Patient to its golden record.
 		assertThat(everything.getEntry()).extracting(e -> e.getResource().fhirType())
-				.containsExactlyInAnyOrder("Patient", "Encounter");
+				.containsExactlyInAnyOrder("Patient", "Encounter", "Provenance");
 	}
 
 	@Test
