@@ -90,7 +90,7 @@ public final class Hl7v2ToFhirMessageMapper {
 			String oldUrl = "urn:uuid:" + UUID.nameUUIDFromBytes(("Patient|" + prior.getSystem() + "|" + prior.getValue())
 					.getBytes(StandardCharsets.UTF_8));
 			tx.addEntry().setFullUrl(oldUrl).setResource(old).getRequest().setMethod(Bundle.HTTPVerb.POST)
-					.setUrl("Patient").setIfNoneExist("identifier=" + urlPart(prior.getSystem()) + "%7C" + urlPart(prior.getValue()));
+					.setUrl("Patient").setIfNoneExist("identifier=" + urlPart(prior.getSystem()) + "%7C" + urlPart(searchEscaped(prior.getValue())));
 		}
 
 		Hl7v2References refs = references(tx, targets, ctx);
@@ -208,10 +208,15 @@ public final class Hl7v2ToFhirMessageMapper {
 		}
 		tx.addEntry().setFullUrl(fullUrl).setResource(r).getRequest()
 				.setMethod(Bundle.HTTPVerb.PUT)
-				.setUrl(r.fhirType() + "?identifier=" + urlPart(key.getSystem()) + "%7C" + urlPart(key.getValue()));
+				.setUrl(r.fhirType() + "?identifier=" + urlPart(key.getSystem()) + "%7C" + urlPart(searchEscaped(key.getValue())));
 		Reference ref = new Reference(fullUrl);
 		targets.add(ref);
 		return ref;
+	}
+
+	/** FHIR search escaping: an unescaped comma would split a location like "4 East, room 136" into OR-ed values (HTTP 412). */
+	private static String searchEscaped(String value) {
+		return value == null ? null : value.replace("\\", "\\\\").replace(",", "\\,").replace("$", "\\$").replace("|", "\\|");
 	}
 
 	private static String urlPart(String s) {
