@@ -10,6 +10,8 @@
 # Needs hub-server/target/hub-server.jar, camel-routes/target/camel-routes.jar and camel-routes'
 # compiled test classes (the simulators): ./mvnw -B -pl camel-routes -am package -DskipTests
 set -euo pipefail
+# Benchmark hubs are throwaway: a random link-tracking secret satisfies HUB-6023 without a dev secret.
+export HUB_ENGAGEMENT_TRACKING_SECRET="${HUB_ENGAGEMENT_TRACKING_SECRET:-$(head -c 24 /dev/urandom | base64)}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 for f in hub-server/target/hub-server.jar camel-routes/target/camel-routes.jar camel-routes/target/test-classes/dev/patient360/routes/simulator/EhrSimulator.class; do

@@ -12,6 +12,8 @@
 #   bench/engagement.sh [--patients 10000] [--sample 500] [--clients 4] [--port 18391] [--jar FILE]
 #                       [--rule-change-restart] [--rebuild] [--keep]
 set -euo pipefail
+# Benchmark hubs are throwaway: a random link-tracking secret satisfies HUB-6023 without a dev secret.
+export HUB_ENGAGEMENT_TRACKING_SECRET="${HUB_ENGAGEMENT_TRACKING_SECRET:-$(head -c 24 /dev/urandom | base64)}"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"

@@ -11,6 +11,8 @@
 # Jars: hub-server/target/hub-server.jar and camel-routes/target/camel-routes.jar (build them with
 # ./mvnw -B -o -DskipTests -pl camel-routes -am package). Only loopback addresses are used.
 set -euo pipefail
+# Benchmark hubs are throwaway: a random link-tracking secret satisfies HUB-6023 without a dev secret.
+export HUB_ENGAGEMENT_TRACKING_SECRET="${HUB_ENGAGEMENT_TRACKING_SECRET:-$(head -c 24 /dev/urandom | base64)}"
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"

@@ -8,6 +8,8 @@
 #
 # Each hub gets the embedded PostgreSQL in its own temporary HUB_DATA_DIR; only loopback is used.
 set -euo pipefail
+# Benchmark hubs are throwaway: a random link-tracking secret satisfies HUB-6023 without a dev secret.
+export HUB_ENGAGEMENT_TRACKING_SECRET="${HUB_ENGAGEMENT_TRACKING_SECRET:-$(head -c 24 /dev/urandom | base64)}"
 
 usage() {
 	cat <<'USAGE'
