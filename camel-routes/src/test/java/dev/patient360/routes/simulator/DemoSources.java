@@ -21,19 +21,30 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 
 
 /**
  * The demo's simulated sources in one process, started by {@code ./hub up}: an EHR (FHIR R4 with
  * SMART backend services), a Cal.com-like bookings API, an iCal feed and a billing CSV drop folder,
- * all with the same Synthea patients. It writes the URLs, the EHR client key and the folder to
- * {@code <dir>/sources.env} (the hub script exports them for {@code config/connectors.demo.yaml})
- * and then keeps the sources moving: every 30 s a new booking, every 45 s a reschedule or
- * cancellation, and every 60 s a new billing file.
+ * all with the same Synthea patients, and the far side of the reminder channels: a mail server
+ * ({@link DemoMailServer}) and an SMS gateway ({@link SmsGatewaySimulator}). It writes the URLs, the
+ * EHR client key and the folder to {@code <dir>/sources.env} (the hub script exports them for
+ * {@code config/connectors.demo.yaml}) and then keeps the sources moving: every 30 s a new booking,
+ * alternately a reschedule or cancellation, and every 60 s a new billing file. With a hub to talk to
+ * ({@code DEMO_HUB_URL}), {@link DemoEngagement} makes reminders go out while the demo runs.
  *
  * <p>Settings (environment): {@code DEMO_DIR} (default {@code data/demo}), {@code DEMO_PATIENTS}
- * (default 20), {@code DEMO_SYNTHEA_DIR} (default {@code ../shared/data/synthea-r4/bundles}).
+ * (default 20), {@code DEMO_SYNTHEA_DIR} (default {@code ../shared/data/synthea-r4/bundles});
+ * {@code DEMO_SMTP_PORT} (2525), {@code DEMO_IMAP_PORT} (2143), {@code DEMO_SMS_PORT} (8025),
+ * {@code ROUTES_SMS_RECEIPT_SECRET} (the key the SMS receipts are signed with); {@code DEMO_HUB_URL}
+ * (the hub's FHIR base; unset = no {@link DemoEngagement}), {@code DEMO_HUB_TOKEN_URL} (unset = no
+ * token, for a hub without security), {@code DEMO_HUB_CLIENT_ID} / {@code DEMO_HUB_CLIENT_SECRET}
+ * (default {@code demo-admin} / {@code demo-admin-secret}).
  */
 public final class DemoSources {
 
@@ -56,6 +67,10 @@ public final class DemoSources {
 				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPrivate().getEncoded())
 				+ "\n-----END PRIVATE KEY-----\n");
 		EhrSimulator ehr = startEhr((RSAPublicKey) keys.getPublic(), synthea, patients);
+		DemoMailServer mail = DemoMailServer.start(Integer.parseInt(env("DEMO_SMTP_PORT", "2525")),
+				Integer.parseInt(env("DEMO_IMAP_PORT", "2143")));
+		SmsGatewaySimulator sms = SmsGatewaySimulator.start(Integer.parseInt(env("DEMO_SMS_PORT", "8025")),
+				env("ROUTES_SMS_RECEIPT_SECRET", "demo-sms-receipt-secret"));
 
 		List<SyntheaPeople.Person> people = SyntheaPeople.load(synthea, patients);
 		CalComSimulator calcom = new CalComSimulator(0, null, Clock.systemUTC());
@@ -83,10 +98,16 @@ public final class DemoSources {
 				"DEMO_CALCOM_URL=" + calcom.baseUrl(),
 				"DEMO_ICAL_URL=" + ical.feedUrl(),
 				"DEMO_BILLING_DIR=" + billing.folder().toUri(),
+				"DEMO_SMTP_PORT=" + mail.smtpPort(),
+				"DEMO_IMAP_PORT=" + mail.imapPort(),
+				"DEMO_SMS_URL=" + sms.baseUrl(),
 				""));
 		Files.move(tmp, env, StandardCopyOption.ATOMIC_MOVE);
 		System.out.printf("Demo sources up: EHR %s (%d patients), Cal.com %s, iCal %s, billing folder %s%n", ehr.baseUrl(),
 				ehr.all("Patient").size(), calcom.baseUrl(), ical.feedUrl(), billing.folder());
+		System.out.printf("Demo channels up: mail server SMTP 127.0.0.1:%d, IMAP 127.0.0.1:%d; SMS gateway %s/messages%n",
+				mail.smtpPort(), mail.imapPort(), sms.baseUrl());
+		DemoEngagement engagement = engagement(people, calcom, mail, sms);
 
 		ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
 		AtomicInteger tick = new AtomicInteger();
@@ -112,6 +133,41 @@ public final class DemoSources {
 				System.err.println("billing file not written: " + e.getMessage());
 			}
 		}, 30, 30, TimeUnit.SECONDS);
+		AtomicReference<String> reported = new AtomicReference<>("");
+		timer.scheduleWithFixedDelay(() -> {
+			try {
+				if (engagement != null) {
+					engagement.patientsRespond();
+				}
+				// Counts only: what the messages say is the patients' business.
+				String counts = String.format("Demo channels: %d mails received, %d SMS requested",
+						mail.greenMail().getReceivedMessages().length,
+						sms.wireMock().findAll(postRequestedFor(urlPathEqualTo("/messages"))).size());
+				if (!counts.equals(reported.getAndSet(counts))) {
+					System.out.println(counts);
+				}
+			}
+			catch (RuntimeException e) {
+				System.err.println("demo channels check failed: " + e.getMessage());
+			}
+		}, 5, 5, TimeUnit.SECONDS);
+		if (engagement != null) {
+			Thread frontDesk = new Thread(() -> {
+				try {
+					int done = engagement.recordConsentsAndBook(Duration.ofMinutes(10));
+					System.out.printf("Demo front desk: contact consent and preference recorded and a visit within the"
+							+ " reminder lead time booked for %d of %d patients%n", done, DemoEngagement.CONSENTING_PATIENTS);
+				}
+				catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+				catch (RuntimeException e) {
+					System.err.println("demo front desk stopped: " + e.getMessage());
+				}
+			}, "demo-front-desk");
+			frontDesk.setDaemon(true);
+			frontDesk.start();
+		}
 
 		CountDownLatch stop = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -119,6 +175,8 @@ public final class DemoSources {
 			calcom.close();
 			ical.close();
 			ehr.close();
+			sms.close();
+			mail.close();
 			stop.countDown();
 		}, "demo-sources-stop"));
 		stop.await();
@@ -127,6 +185,19 @@ public final class DemoSources {
 	/** The EHR simulator of the demo: the one place that names which EHR simulator runs. */
 	static EhrSimulator startEhr(RSAPublicKey key, Path synthea, int patients) throws Exception {
 		return EhrSimulator.start(0, synthea, patients, EHR_CLIENT_ID, key, Duration.ofMinutes(5));
+	}
+
+	/** The engagement side needs the hub; without {@code DEMO_HUB_URL} the demo runs without it. */
+	private static DemoEngagement engagement(List<SyntheaPeople.Person> people, CalComSimulator calcom,
+			DemoMailServer mail, SmsGatewaySimulator sms) {
+		String hub = env("DEMO_HUB_URL", null);
+		if (hub == null) {
+			System.out.println("Demo front desk off: no DEMO_HUB_URL");
+			return null;
+		}
+		return new DemoEngagement(new DemoEngagement.Hub(hub, env("DEMO_HUB_TOKEN_URL", null),
+				env("DEMO_HUB_CLIENT_ID", "demo-admin"), env("DEMO_HUB_CLIENT_SECRET", "demo-admin-secret")),
+				people, calcom, mail, sms, Clock.systemUTC());
 	}
 
 	private static String env(String name, String dflt) {
