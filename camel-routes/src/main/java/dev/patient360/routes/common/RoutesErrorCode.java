@@ -44,6 +44,8 @@ public enum RoutesErrorCode {
 	HUB_UNAVAILABLE("HUB-4020"),
 	/** The hub refused the transaction (4xx): dead letter. */
 	HUB_REJECTED("HUB-4021"),
+	/** The hub answered 409 (version conflict with a concurrent write): retried a few times, then HUB-4021. */
+	HUB_CONFLICT("HUB-4022"),
 	/** HL7 v2 ADT^A40: the message's transaction was applied but the hub refused its Patient/$merge: dead letter. */
 	HL7V2_MERGE_REFUSED("HUB-4060"),
 	/** Dead-letter API: the letter is not OPEN any more. */

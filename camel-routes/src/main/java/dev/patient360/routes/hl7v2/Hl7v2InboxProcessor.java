@@ -42,6 +42,9 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 
 	private static final Logger log = LoggerFactory.getLogger(Hl7v2InboxProcessor.class);
 
+	/** 409s retried before the message is a dead letter: a conflict that lasts this long is not a race. */
+	private static final int CONFLICT_RETRIES = 5;
+
 	private final Hl7v2Inbox inbox;
 	private final HubClient hub;
 	private final ClientCredentialsTokens tokens;
@@ -152,6 +155,13 @@ class Hl7v2InboxProcessor implements AutoCloseable {
 			outcome(p, "dead-letter");
 		}
 		catch (HubClient.HubRejectedException e) {
+			if (e.status() == 409 && p.attempts() < CONFLICT_RETRIES) {
+				// A version conflict with a concurrent write (another patient's message naming the same
+				// Practitioner, the hub's own engagement update of this Patient) is over on the next try.
+				inbox.retryLater(p.id(), backoff(p.attempts()), "HUB-4022 hub answered HTTP 409 (version conflict)");
+				outcome(p, "retry");
+				return;
+			}
 			inbox.deadLetter(p, "HUB-4021", e.getMessage() + "\n" + e.outcome());
 			settled(p);
 			outcome(p, "dead-letter");

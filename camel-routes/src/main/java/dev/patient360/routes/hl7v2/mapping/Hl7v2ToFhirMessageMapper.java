@@ -165,7 +165,7 @@ public final class Hl7v2ToFhirMessageMapper {
 				if (p == null) {
 					return new Reference().setDisplay(display).setType("Practitioner");
 				}
-				return upsert(tx, targets, p, p.getIdentifierFirstRep(), ctx, true).setDisplay(display);
+				return upsert(tx, targets, p, p.getIdentifierFirstRep(), ctx, false).setDisplay(display);
 			}
 
 			@Override
@@ -174,7 +174,7 @@ public final class Hl7v2ToFhirMessageMapper {
 				if (l == null) {
 					return null;
 				}
-				return upsert(tx, targets, l, l.getIdentifierFirstRep(), ctx, true).setDisplay(l.getName());
+				return upsert(tx, targets, l, l.getIdentifierFirstRep(), ctx, false).setDisplay(l.getName());
 			}
 		};
 	}
@@ -191,8 +191,14 @@ public final class Hl7v2ToFhirMessageMapper {
 		}
 	}
 
+	/**
+	 * @param perMessage false for reference data many patients' messages name (Practitioner, Location):
+	 *        their source record leaves out the received time, so an unchanged one is the same content
+	 *        and the hub stores no new version. With it, every message rewrote them, and messages of
+	 *        different patients processed in parallel conflicted on them (HTTP 409).
+	 */
 	private static Reference upsert(Bundle tx, List<Reference> targets, Resource r, Identifier key,
-			Context ctx, boolean mark) {
+			Context ctx, boolean perMessage) {
 		if (key == null || !key.hasValue()) {
 			throw new Hl7v2MappingException("HUB-4016", r.fhirType() + " has no source identifier to upsert by");
 		}
@@ -203,9 +209,7 @@ public final class Hl7v2ToFhirMessageMapper {
 				return new Reference(fullUrl);
 			}
 		}
-		if (mark) {
-			new SourceRecord(ctx.sourceSystem(), key.getValue(), ctx.connector(), ctx.received()).set(r);
-		}
+		new SourceRecord(ctx.sourceSystem(), key.getValue(), ctx.connector(), perMessage ? ctx.received() : null).set(r);
 		tx.addEntry().setFullUrl(fullUrl).setResource(r).getRequest()
 				.setMethod(Bundle.HTTPVerb.PUT)
 				.setUrl(r.fhirType() + "?identifier=" + urlPart(key.getSystem()) + "%7C" + urlPart(searchEscaped(key.getValue())));
