@@ -25,7 +25,6 @@ import dev.patient360.routes.testsupport.TestDatabases;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -121,9 +120,8 @@ class FhirBulkConnectorIT {
 
 	@Test
 	@Order(1)
-	@Disabled("fails on main after its first full run (hub count by identifier system is 0 although every file is reported done); open in issue 7")
 	void theScheduledExportBringsEveryResourceOnceHonouringRetryAfterAndRidingOutA503Burst() throws Exception {
-		await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> lastSuccess("sim-bulk") != null);
+		await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500)).until(() -> succeeded("sim-bulk"));
 
 		assertThat(count("Patient")).isEqualTo(bulk.count("Patient"));
 		assertThat(count("Encounter")).isEqualTo(bulk.count("Encounter"));
@@ -158,7 +156,6 @@ class FhirBulkConnectorIT {
 
 	@Test
 	@Order(2)
-	@Disabled("fails on main after its first full run (hub count by identifier system is 0 although every file is reported done); open in issue 7")
 	void aSecondRunExportsSinceTheWatermarkAndWritesNothing() throws Exception {
 		Map<String, String> before = versions();
 		long filesBefore = bulk.filesServed();
@@ -173,7 +170,6 @@ class FhirBulkConnectorIT {
 
 	@Test
 	@Order(3)
-	@Disabled("fails on main after its first full run (hub count by identifier system is 0 although every file is reported done); open in issue 7")
 	void aRunThatFailsMidExportResumesFromTheFirstUnfinishedFileWithoutGapsOrDuplicates() throws Exception {
 		Map<String, String> before = versions();
 		List<String> changed = bulk.ids("Encounter").subList(0, 450);
@@ -194,6 +190,8 @@ class FhirBulkConnectorIT {
 		assertThat(failed.path("progress").path("filesDone").asInt()).isEqualTo(1);
 		assertThat(failed.path("progress").path("filesTotal").asInt()).isEqualTo(3);
 		assertThat(bulk.filesServed() - filesBefore).isEqualTo(1);
+		// The source is back: what is left of the 503 burst must not fail the resumed run (nor the next test's).
+		bulk.faults.clear();
 
 		puller.pull("sim-bulk");
 
@@ -213,7 +211,6 @@ class FhirBulkConnectorIT {
 
 	@Test
 	@Order(4)
-	@Disabled("fails on main after its first full run (hub count by identifier system is 0 although every file is reported done); open in issue 7")
 	void aRecordDeletedAtTheSourceIsDeletedInTheHub() throws Exception {
 		String gone = bulk.ids("Encounter").get(500);
 		assertThat(count("Encounter", gone)).isEqualTo(1);
@@ -256,9 +253,14 @@ class FhirBulkConnectorIT {
 				.sorted((a, b) -> a.getRequest().getLoggedDate().compareTo(b.getRequest().getLoggedDate())).toList();
 	}
 
-	private Object lastSuccess(String instance) {
-		return jdbc.sql("select min(last_success_at) from connector_state where instance = ?").param(instance)
-				.query(Object.class).single();
+	/**
+	 * Whether a run of the instance succeeded for both its types. (Read as a count: JdbcClient maps a
+	 * column to {@code Object.class} with a bean row mapper, which is never null, so "a last success
+	 * that is not null" was true before the first run had written anything.)
+	 */
+	private boolean succeeded(String instance) {
+		return jdbc.sql("select count(*) from connector_state where instance = ? and last_success_at is not null")
+				.param(instance).query(Long.class).single() == 2;
 	}
 
 	private long count(String type) throws Exception {
