@@ -31,15 +31,17 @@ import com.nimbusds.jwt.SignedJWT;
 /**
  * Tokens from a source's token endpoint by SMART backend services: client_credentials with a
  * {@code private_key_jwt} client assertion signed RS384 (iss = sub = client id, aud = token URL,
- * 5 minute exp, fresh jti). Cached, renewed {@code refreshBefore} ahead of expiry and dropped on a 401
- * from the source ({@link #invalidate}).
+ * 5 minute exp, fresh jti). Cached, renewed {@code refreshBefore} ahead of expiry (at half its
+ * lifetime when the source issues tokens that live less than twice {@code refreshBefore}) and dropped
+ * on a 401 from the source ({@link #invalidate}).
  */
 public final class SmartBackendTokens {
 
 	static final String ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 	private static final ObjectMapper JSON = new ObjectMapper();
 
-	private record Cached(String value, Instant expires) {
+	/** A token and when to stop using it ({@code expires_in} minus the refresh margin). */
+	private record Cached(String value, Instant renewAt) {
 	}
 
 	private final ConnectorsProperties.Auth auth;
@@ -57,7 +59,7 @@ public final class SmartBackendTokens {
 
 	public String token() throws IOException, InterruptedException {
 		Cached c = cached;
-		if (c == null || !clock.instant().isBefore(c.expires().minus(auth.refreshBefore()))) {
+		if (c == null || !clock.instant().isBefore(c.renewAt())) {
 			c = fetch();
 		}
 		return c.value();
@@ -94,7 +96,7 @@ public final class SmartBackendTokens {
 
 	private synchronized Cached fetch() throws IOException, InterruptedException {
 		Cached c = cached;
-		if (c != null && clock.instant().isBefore(c.expires().minus(auth.refreshBefore()))) {
+		if (c != null && clock.instant().isBefore(c.renewAt())) {
 			return c;
 		}
 		StringBuilder form = new StringBuilder("grant_type=client_credentials")
@@ -118,9 +120,20 @@ public final class SmartBackendTokens {
 		if (value == null) {
 			throw new IOException("HUB-5002 source token endpoint answered without access_token");
 		}
-		c = new Cached(value, clock.instant().plusSeconds(body.path("expires_in").asLong(300)));
+		c = new Cached(value, renewAt(clock.instant(), Duration.ofSeconds(body.path("expires_in").asLong(300)), auth.refreshBefore()));
 		cached = c;
 		return c;
+	}
+
+	/**
+	 * When a token issued at {@code issued} for {@code lifetime} is renewed: {@code refreshBefore} ahead
+	 * of its expiry, but never before half its lifetime. Without that floor a source that issues tokens
+	 * shorter than {@code refreshBefore} (some EHRs issue 60 s or less) would get a token request before
+	 * every data request, and a token endpoint that rate-limits would stop the run.
+	 */
+	static Instant renewAt(Instant issued, Duration lifetime, Duration refreshBefore) {
+		Duration half = lifetime.dividedBy(2);
+		return issued.plus(lifetime).minus(refreshBefore.compareTo(half) < 0 ? refreshBefore : half);
 	}
 
 	private static RSAPrivateKey readKey(ConnectorsProperties.Auth auth) {

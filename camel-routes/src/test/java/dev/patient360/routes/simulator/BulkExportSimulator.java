@@ -73,6 +73,7 @@ public final class BulkExportSimulator implements AutoCloseable {
 	private volatile int progressPolls = 2;
 	private volatile int linesPerFile = 500;
 	private volatile int retryAfterSeconds = 1;
+	private final AtomicInteger expireTokensAtFile = new AtomicInteger();
 
 	private BulkExportSimulator(int port, SmartTokenEndpoint tokens) {
 		this.tokens = tokens;
@@ -132,6 +133,16 @@ public final class BulkExportSimulator implements AutoCloseable {
 	public BulkExportSimulator progressPolls(int n, int retryAfterSeconds) {
 		this.progressPolls = n;
 		this.retryAfterSeconds = retryAfterSeconds;
+		return this;
+	}
+
+	/**
+	 * The {@code n}-th file request from now on is answered 401 and every token issued so far ends
+	 * with it, as at an EHR that considers the caller's token expired mid-run (revoked, or its clock
+	 * ahead of the {@code expires_in} it announced).
+	 */
+	public BulkExportSimulator expireTokensAtFileRequest(int n) {
+		expireTokensAtFile.set(n);
 		return this;
 	}
 
@@ -210,6 +221,10 @@ public final class BulkExportSimulator implements AutoCloseable {
 			return SmartTokenEndpoint.json(200, manifest(job));
 		}
 		if (path.startsWith("/files/") && method.equals("GET")) {
+			if (expireTokensAtFile.getAndUpdate(n -> Math.max(0, n - 1)) == 1) {
+				tokens.expireAllTokens();
+				return SmartTokenEndpoint.json(401, outcome("expired"));
+			}
 			ResponseDefinition fault = faults.next();
 			if (fault != null) {
 				return fault;

@@ -50,6 +50,14 @@ public final class FaultSchedule {
 		return this;
 	}
 
+	/** Ends pending bursts (503 and 429): the source is healthy again. Scheduled throttling stays. */
+	public FaultSchedule clear() {
+		pending503.set(0);
+		okBefore503.set(0);
+		pending429.set(0);
+		return this;
+	}
+
 	/** A fault answer for the next data request, or null to serve it. */
 	ResponseDefinition next() {
 		if (pending503.get() > 0 && okBefore503.getAndUpdate(n -> Math.max(0, n - 1)) == 0
