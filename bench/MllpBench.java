@@ -89,10 +89,28 @@ public class MllpBench {
 		System.out.printf("end to end: all %d in the hub after %.1f s (%.0f messages/s)%n", accepted.get(), e2e, accepted.get() / e2e);
 	}
 
+	/** A pronounceable name of its own for each number (base-15 syllables, then a salt). */
+	static String word(int number, int salt) {
+		String[] syllables = {"ba", "ke", "lo", "mi", "nu", "ra", "so", "ti", "wu", "ze", "dan", "fer", "gol", "hin", "por"};
+		StringBuilder b = new StringBuilder();
+		int x = number * 31 + salt;
+		do {
+			b.append(syllables[x % syllables.length]);
+			x /= syllables.length;
+		}
+		while (x > 0);
+		return Character.toUpperCase(b.charAt(0)) + b.substring(1);
+	}
+
 	/** 50 % ADT (A04 then A08), 30 % SIU S12, 20 % DFT P03, over a pool of n/5 patients. */
 	static String message(String run, int i, int n) {
 		int patient = i % Math.max(1, n / 5);
-		String pid = "PID|1||BENCH" + run + "-" + patient + "^^^BENCH^MR||Bench^Patient" + patient + "||19800101|F|||Street 1^^Berlin^^10115^DE||030123456\r";
+		// Distinct people: names, birth dates, addresses and phones differ, so the patient index links
+		// nobody (digits in names would not do: phonetic matching ignores them).
+		String pid = "PID|1||BENCH" + run + "-" + patient + "^^^BENCH^MR||" + word(patient, 7) + "^" + word(patient, 3) + "||"
+				+ String.format("%04d%02d%02d", 1940 + patient % 60, 1 + patient / 60 % 12, 1 + patient / 720 % 28) + "|"
+				+ (patient % 2 == 0 ? "F" : "M") + "|||Street " + (1 + patient) + "^^Berlin^^" + (10115 + patient % 800)
+				+ "^DE||030" + String.format("%07d", patient) + "\r";
 		String msh = "MSH|^~\\&|BENCHAPP|BENCHFAC|HUB|HUB|20260101120000+0100||%s|" + run + "-" + i + "|P|2.5.1\r";
 		int kind = i % 10;
 		if (kind < 5) {

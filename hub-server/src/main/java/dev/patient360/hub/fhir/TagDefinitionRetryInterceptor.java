@@ -40,6 +40,10 @@ class TagDefinitionRetryInterceptor implements HubInterceptor {
 			return;
 		}
 		details.putUserData(REGISTERED, Boolean.TRUE);
-		details.addRollbackUndoAction(() -> details.clearUserData(CacheTagDefinitionDao.RESOLVED_TAG_DEFINITIONS));
+		details.addRollbackUndoAction(() -> {
+			details.clearUserData(CacheTagDefinitionDao.RESOLVED_TAG_DEFINITIONS);
+			// The retry registers again, so a second rollback is undone as well.
+			details.clearUserData(REGISTERED);
+		});
 	}
 }
