@@ -89,7 +89,7 @@ public class ConnectorBench {
 				double seconds = runConnector(work, routesJar, fhir, yaml, "bench-ehr", List.of("Patient", "Encounter"), expected,
 						() -> ehr.wireMock().getAllServeEvents().stream().mapToLong(e -> e.getRequest().getLoggedDate().getTime())
 								.min().orElseThrow());
-				summary.add(String.format(Locale.ROOT, "fhir-r4 pull (simulated EHR → connector → hub): %d resources in %.1f s = %.0f resources/s (%d-resource pages)",
+				figure(summary, String.format(Locale.ROOT, "fhir-r4 pull (simulated EHR → connector → hub): %d resources in %.1f s = %.0f resources/s (%d-resource pages)",
 						expected, seconds, expected / seconds, pageSize));
 
 				long t0 = System.nanoTime();
@@ -97,7 +97,14 @@ public class ConnectorBench {
 				FhirR4PageMapper.Context ctx = new FhirR4PageMapper.Context("bench-direct", "bench-direct",
 						"https://fhir.patient360.dev/source/bench-direct/", new LinkedHashSet<>(List.of("Patient", "Encounter")));
 				for (String type : List.of("Patient", "Encounter")) {
-					List<Resource> all = new ArrayList<>(ehr.all(type));
+					// Through JSON, as the connector gets them: the simulator's parsed Synthea objects still link
+					// references to their bundle entries, which the encoder would write back as urn:uuid placeholders.
+					List<Resource> all = new ArrayList<>();
+					for (Resource served : ehr.all(type)) {
+						Resource copy = (Resource) FHIR.newJsonParser().parseResource(FHIR.newJsonParser().encodeResourceToString(served));
+						copy.setId(served.getIdElement().getIdPart());
+						all.add(copy);
+					}
 					all.sort(Comparator.comparing((Resource r) -> r.getMeta().getLastUpdated()));
 					for (int i = 0; i < all.size(); i += pageSize) {
 						var tx = FhirR4PageMapper.map(all.subList(i, Math.min(all.size(), i + pageSize)), type, ctx,
@@ -113,7 +120,7 @@ public class ConnectorBench {
 					}
 				}
 				double directSeconds = (System.nanoTime() - t0) / 1e9;
-				summary.add(String.format(Locale.ROOT, "direct to the hub (same resources, same mapper, %d per transaction, 1 client): %d resources in %.1f s = %.0f resources/s",
+				figure(summary, String.format(Locale.ROOT, "direct to the hub (same resources, same mapper, %d per transaction, 1 client): %d resources in %.1f s = %.0f resources/s",
 						pageSize, direct, directSeconds, direct / directSeconds));
 			}
 
@@ -126,7 +133,7 @@ public class ConnectorBench {
 				double seconds = runConnector(work, routesJar, fhir, yaml, "bench-bulk", bulkTypes, expected,
 						() -> bulk.wireMock().getAllServeEvents().stream().mapToLong(e -> e.getRequest().getLoggedDate().getTime())
 								.min().orElseThrow());
-				summary.add(String.format(Locale.ROOT, "fhir-bulk export (bulk simulator → connector → hub): %d resources in %.1f s = %.0f resources/s (%d-line batches)",
+				figure(summary, String.format(Locale.ROOT, "fhir-bulk export (bulk simulator → connector → hub): %d resources in %.1f s = %.0f resources/s (%d-line batches)",
 						expected, seconds, expected / seconds, pageSize));
 			}
 		}
@@ -228,5 +235,11 @@ public class ConnectorBench {
 		try (ServerSocket s = new ServerSocket(0)) {
 			return s.getLocalPort();
 		}
+	}
+
+	/** Printed at once as well, so a later phase failing does not lose it. */
+	static void figure(List<String> summary, String line) {
+		summary.add(line);
+		System.out.println(line);
 	}
 }
