@@ -105,6 +105,14 @@ public enum RoutesErrorCode {
 	BULK_FILE_REFUSED("HUB-5019"),
 	/** fhir-bulk: the hub refused to delete records the source reports deleted: dead letter, the export goes on. */
 	BULK_DELETE_REFUSED("HUB-5020"),
+	/** fhir-r4 patient-scoped: a hub Patient's identifier matches no Patient at the source; skipped this run. */
+	PATIENT_SCOPE_UNKNOWN_AT_SOURCE("HUB-5021"),
+	/** fhir-r4 patient-scoped: a hub Patient's identifier matches several source Patients; skipped. */
+	PATIENT_SCOPE_AMBIGUOUS("HUB-5022"),
+	/** fhir-r4 patient-scoped: the source refuses a patient's search for good (4xx); that patient is skipped this run. */
+	PATIENT_SCOPE_REFUSED("HUB-5023"),
+	/** fhir-r4: an instance's mode or resource types cannot run; the app does not start. */
+	FHIR_R4_BAD_MODE("HUB-5024"),
 	/** scheduling-json: a booking without a uid (dead letter). */
 	SCHEDULING_NO_UID("HUB-5040"),
 	/** scheduling-json: a booking status without a mapping (dead letter). */
