@@ -17,10 +17,6 @@ import org.springframework.stereotype.Component;
 @Component
 class PatientScopeState {
 
-	/** Per-type totals over the instance's patients, for the status endpoint. */
-	record Totals(long patients, long patientsWithError) {
-	}
-
 	private final JdbcClient jdbc;
 
 	PatientScopeState(JdbcClient jdbc) {
@@ -77,15 +73,6 @@ class PatientScopeState {
 				on conflict (instance, source_patient_id, resource_type) do update set last_error_at = now(),
 				  last_error = excluded.last_error""")
 				.params(instance, sourcePatientId, resourceType, error).update();
-	}
-
-	/** Patients with state for the type, and those whose last attempt failed. */
-	Totals totals(String instance, String resourceType) {
-		return jdbc.sql("""
-				select count(*), count(*) filter (where last_error_at is not null
-				  and (last_success_at is null or last_error_at > last_success_at))
-				from connector_patient_state where instance = ? and resource_type = ?""")
-				.params(instance, resourceType).query((rs, n) -> new Totals(rs.getLong(1), rs.getLong(2))).single();
 	}
 
 	private static OffsetDateTime ts(Instant i) {
