@@ -129,6 +129,10 @@ public enum RoutesErrorCode {
 	SCHEDULING_RECORD_FAILED("HUB-5046"),
 	/** scheduling-json: the variable named by api-key-env is not set; the pull fails. */
 	SCHEDULING_NO_API_KEY("HUB-5047"),
+	/** scheduling-json availability: an event type or slots answer that cannot be read; the availability pull fails. */
+	SCHEDULING_BAD_SLOTS("HUB-5048"),
+	/** scheduling-json availability: an event type with neither an owner e-mail nor a place (a Schedule needs an actor). */
+	SCHEDULING_NO_SCHEDULE_ACTOR("HUB-5049"),
 	/** ical-feed: a VEVENT without UID (dead letter). */
 	ICAL_NO_UID("HUB-5050"),
 	/** ical-feed: a VEVENT whose SEQUENCE is not a number (dead letter). */
