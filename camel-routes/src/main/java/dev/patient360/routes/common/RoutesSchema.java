@@ -97,6 +97,18 @@ public final class RoutesSchema implements AutoCloseable {
 		  loaded_at timestamptz not null default now(),
 		  primary key (instance, uid))
 		""",
+		// scheduling-json availability: the slots of each event type the hub holds, by start, with
+		// their status there, so a time no longer offered can be found and marked busy.
+		"""
+		create table if not exists availability_slot (
+		  instance text not null,
+		  event_type text not null,
+		  start_at timestamptz not null,
+		  end_at timestamptz not null,
+		  status text not null,
+		  updated_at timestamptz not null default now(),
+		  primary key (instance, event_type, start_at))
+		""",
 		// Scheduling webhooks: stored before they are acknowledged, processed once per distinct body.
 		"""
 		create table if not exists webhook_inbox (
