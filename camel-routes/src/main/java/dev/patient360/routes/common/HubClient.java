@@ -105,7 +105,22 @@ public class HubClient {
 	 */
 	public <T extends IBaseResource> T get(String relative, Class<T> type) throws InterruptedException {
 		String base = routes.hubUrl().toString();
-		URI uri = URI.create((base.endsWith("/") ? base : base + "/") + relative);
+		return get(URI.create((base.endsWith("/") ? base : base + "/") + relative), type);
+	}
+
+	/**
+	 * Follows a link the hub gave (a search's {@code Bundle.link[next]}): its path and query, sent to
+	 * the configured hub, so the token never goes to whatever host the hub put in its links (behind
+	 * a proxy that may be another name of the same hub).
+	 */
+	public <T extends IBaseResource> T follow(String link, Class<T> type) throws InterruptedException {
+		URI l = URI.create(link);
+		URI base = routes.hubUrl();
+		return get(URI.create(base.getScheme() + "://" + base.getRawAuthority() + l.getRawPath()
+				+ (l.getRawQuery() == null ? "" : "?" + l.getRawQuery())), type);
+	}
+
+	private <T extends IBaseResource> T get(URI uri, Class<T> type) throws InterruptedException {
 		try {
 			HttpResponse<String> response = get(uri);
 			if (response.statusCode() == 401) {

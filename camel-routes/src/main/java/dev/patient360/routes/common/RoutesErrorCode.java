@@ -105,6 +105,14 @@ public enum RoutesErrorCode {
 	BULK_FILE_REFUSED("HUB-5019"),
 	/** fhir-bulk: the hub refused to delete records the source reports deleted: dead letter, the export goes on. */
 	BULK_DELETE_REFUSED("HUB-5020"),
+	/** fhir-r4 patient-scoped: a hub Patient's identifier matches no Patient at the source; skipped this run. */
+	PATIENT_SCOPE_UNKNOWN_AT_SOURCE("HUB-5021"),
+	/** fhir-r4 patient-scoped: a hub Patient's identifier matches several source Patients; skipped. */
+	PATIENT_SCOPE_AMBIGUOUS("HUB-5022"),
+	/** fhir-r4 patient-scoped: the source refuses a patient's search for good (4xx); that patient is skipped this run. */
+	PATIENT_SCOPE_REFUSED("HUB-5023"),
+	/** fhir-r4: an instance's mode or resource types cannot run; the app does not start. */
+	FHIR_R4_BAD_MODE("HUB-5024"),
 	/** scheduling-json: a booking without a uid (dead letter). */
 	SCHEDULING_NO_UID("HUB-5040"),
 	/** scheduling-json: a booking status without a mapping (dead letter). */
@@ -121,6 +129,10 @@ public enum RoutesErrorCode {
 	SCHEDULING_RECORD_FAILED("HUB-5046"),
 	/** scheduling-json: the variable named by api-key-env is not set; the pull fails. */
 	SCHEDULING_NO_API_KEY("HUB-5047"),
+	/** scheduling-json availability: an event type or slots answer that cannot be read; the availability pull fails. */
+	SCHEDULING_BAD_SLOTS("HUB-5048"),
+	/** scheduling-json availability: an event type with neither an owner e-mail nor a place (a Schedule needs an actor). */
+	SCHEDULING_NO_SCHEDULE_ACTOR("HUB-5049"),
 	/** ical-feed: a VEVENT without UID (dead letter). */
 	ICAL_NO_UID("HUB-5050"),
 	/** ical-feed: a VEVENT whose SEQUENCE is not a number (dead letter). */

@@ -65,6 +65,29 @@ public final class RoutesSchema implements AutoCloseable {
 		""",
 		"alter table connector_state add column if not exists consecutive_failures int not null default 0",
 		"alter table connector_state add column if not exists paused_until timestamptz",
+		// fhir-r4 patient-scoped mode: which source Patient a hub Patient's identifier names (found once
+		// by an identifier search at the source), and per source Patient and type the watermark.
+		"""
+		create table if not exists connector_patient_link (
+		  instance text not null,
+		  patient_key text not null,
+		  source_patient_id text not null,
+		  linked_at timestamptz not null default now(),
+		  primary key (instance, patient_key))
+		""",
+		"""
+		create table if not exists connector_patient_state (
+		  instance text not null,
+		  source_patient_id text not null,
+		  resource_type text not null,
+		  watermark timestamptz,
+		  last_success_at timestamptz,
+		  last_error_at timestamptz,
+		  last_error text,
+		  pages bigint not null default 0,
+		  resources bigint not null default 0,
+		  primary key (instance, source_patient_id, resource_type))
+		""",
 		// ical-feed: the highest SEQUENCE per event UID committed in the hub.
 		"""
 		create table if not exists ical_event (
@@ -73,6 +96,18 @@ public final class RoutesSchema implements AutoCloseable {
 		  sequence int not null,
 		  loaded_at timestamptz not null default now(),
 		  primary key (instance, uid))
+		""",
+		// scheduling-json availability: the slots of each event type the hub holds, by start, with
+		// their status there, so a time no longer offered can be found and marked busy.
+		"""
+		create table if not exists availability_slot (
+		  instance text not null,
+		  event_type text not null,
+		  start_at timestamptz not null,
+		  end_at timestamptz not null,
+		  status text not null,
+		  updated_at timestamptz not null default now(),
+		  primary key (instance, event_type, start_at))
 		""",
 		// Scheduling webhooks: stored before they are acknowledged, processed once per distinct body.
 		"""

@@ -39,6 +39,12 @@ public class FhirBatchWriter {
 
 	public Written write(List<? extends Resource> resources, String resourceType, FhirR4PageMapper.Context ctx,
 			FhirR4PageMapper.Origin origin, String sourceRef) throws InterruptedException {
+		return write(hub, resources, resourceType, ctx, origin, sourceRef);
+	}
+
+	/** As {@link #write(List, String, FhirR4PageMapper.Context, FhirR4PageMapper.Origin, String)}, as the given hub client. */
+	public Written write(HubClient hub, List<? extends Resource> resources, String resourceType, FhirR4PageMapper.Context ctx,
+			FhirR4PageMapper.Origin origin, String sourceRef) throws InterruptedException {
 		FhirR4PageMapper.Result all = FhirR4PageMapper.map(resources, resourceType, ctx, origin);
 		if (all.resources() == 0) {
 			return new Written(0, 0, null);

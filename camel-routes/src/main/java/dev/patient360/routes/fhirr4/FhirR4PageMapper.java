@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.UUID;
@@ -29,8 +30,9 @@ import org.hl7.fhir.r4.model.Resource;
  * One searchset page of a FHIR R4 source → one hub transaction (pure, no I/O). Each resource is
  * upserted by its source id, kept as an identifier {@code <identifier-system-prefix><Type>|<id>}
  * ({@code PUT Type?identifier=...}); references to synced types become conditional references by the
- * same identifier, which HAPI resolves inside the transaction; other references keep only their
- * display (the hub has no such resource). The page gets one Provenance whose id and content derive
+ * same identifier, which HAPI resolves inside the transaction; references the caller already knows
+ * the hub target of ({@link Context#knownReferences}) become that target; other references keep
+ * only their display (the hub has no such resource). The page gets one Provenance whose id and content derive
  * from the page, so re-reading an unchanged page writes nothing new.
  */
 public final class FhirR4PageMapper {
@@ -42,8 +44,20 @@ public final class FhirR4PageMapper {
 	 * @param sourceSystem source-system code
 	 * @param identifierSystemPrefix prefix of the identifier system that holds source ids
 	 * @param syncedTypes resource types this instance pulls (reference targets that can be resolved)
+	 * @param knownReferences source references ({@code Patient/123}) whose hub target is already known
+	 *     ({@code Patient/9}), e.g. the patient a patient-scoped search is about; they win over
+	 *     {@code syncedTypes}
 	 */
-	public record Context(String connector, String sourceSystem, String identifierSystemPrefix, Set<String> syncedTypes) {
+	public record Context(String connector, String sourceSystem, String identifierSystemPrefix, Set<String> syncedTypes,
+			Map<String, String> knownReferences) {
+
+		public Context(String connector, String sourceSystem, String identifierSystemPrefix, Set<String> syncedTypes) {
+			this(connector, sourceSystem, identifierSystemPrefix, syncedTypes, Map.of());
+		}
+
+		public Context withKnownReferences(Map<String, String> references) {
+			return new Context(connector, sourceSystem, identifierSystemPrefix, syncedTypes, references);
+		}
 	}
 
 	/** The transaction and the newest source {@code meta.lastUpdated} on the page (null when none). */
@@ -154,6 +168,12 @@ public final class FhirR4PageMapper {
 				continue;
 			}
 			IdType id = new IdType(ref.getReference());
+			String known = id.hasResourceType() && id.hasIdPart() && !id.isAbsolute()
+					? ctx.knownReferences().get(id.getResourceType() + "/" + id.getIdPart()) : null;
+			if (known != null) {
+				ref.setReference(known);
+				continue;
+			}
 			boolean resolvable = !ref.getReference().contains("?") && !ref.getReference().startsWith("urn:")
 					&& !id.isAbsolute() && id.hasResourceType() && id.hasIdPart()
 					&& ctx.syncedTypes().contains(id.getResourceType());

@@ -9,51 +9,86 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
-import ca.uhn.fhir.context.FhirContext;
+import dev.patient360.routes.common.HubClient;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
+import dev.patient360.routes.kit.InstanceHubClients;
 import dev.patient360.routes.kit.SmartBackendTokens;
 import dev.patient360.routes.kit.SourceHttp;
-import org.hl7.fhir.r4.model.Bundle;
-import org.hl7.fhir.r4.model.Resource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One incremental pull of a {@code fhir-r4} instance: per resource type, in the configured order,
- * {@code GET [base]/Type?_lastUpdated=gt[watermark - skew]&_sort=_lastUpdated&_count=n}, then every
- * {@code Bundle.link[next]} verbatim until there is none. Each page is one hub transaction; the
- * watermark moves to the page's newest {@code meta.lastUpdated} only after the hub committed it, so
- * a crash or error resumes at the first uncommitted page (pages already written are upserted again,
- * which changes nothing).
+ * One incremental pull of a {@code fhir-r4} instance, per resource type in the configured order. In
+ * the default mode ({@code options.mode: all-patients}): {@code GET [base]/Type?_lastUpdated=gt[watermark
+ * - skew]&_sort=_lastUpdated&_count=n}, then every {@code Bundle.link[next]} verbatim until there is
+ * none ({@link SearchPages}). Each page is one hub transaction; the watermark moves to the page's
+ * newest {@code meta.lastUpdated} only after the hub committed it, so a crash or error resumes at the
+ * first uncommitted page (pages already written are upserted again, which changes nothing). In
+ * {@code patient-scoped} mode the same page loop runs per patient the hub knows, with a watermark
+ * per patient ({@link PatientScopedPull}).
  */
 @Component
 public class FhirR4Puller {
 
 	public static final String TYPE = "fhir-r4";
+	static final String MODE_OPTION = "mode";
+	static final String ALL_PATIENTS = "all-patients";
+	static final String PATIENT_SCOPED = "patient-scoped";
+	static final String PATIENT_IDENTIFIER_SYSTEM_OPTION = "patient-identifier-system";
 	private static final Logger log = LoggerFactory.getLogger(FhirR4Puller.class);
-	private static final FhirContext FHIR = FhirContext.forR4Cached();
+
+	/** How a run pulls one resource type; closed when the run ends. */
+	interface TypePull extends AutoCloseable {
+		void pull(String type) throws IOException, InterruptedException;
+
+		@Override
+		default void close() {
+		}
+	}
 
 	private final Map<String, ConnectorsProperties.Instance> instances;
 	private final Map<String, SourceHttp> sources = new ConcurrentHashMap<>();
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 	private final ConnectorState state;
-	private final FhirBatchWriter writer;
+	private final SearchPages pages;
+	private final PatientScopedPull patientScoped;
+	private final InstanceHubClients hubs;
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-	FhirR4Puller(ConnectorsProperties props, ConnectorState state, FhirBatchWriter writer) {
+	FhirR4Puller(ConnectorsProperties props, ConnectorState state, SearchPages pages, PatientScopedPull patientScoped,
+			InstanceHubClients hubs) {
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
+		this.instances.values().forEach(FhirR4Puller::checkMode);
 		this.state = state;
-		this.writer = writer;
+		this.pages = pages;
+		this.patientScoped = patientScoped;
+		this.hubs = hubs;
+	}
+
+	/** A configuration the mode cannot run stops the app at start, not at every scheduled run. */
+	static void checkMode(ConnectorsProperties.Instance instance) {
+		String mode = mode(instance);
+		if (!mode.equals(ALL_PATIENTS) && !mode.equals(PATIENT_SCOPED)) {
+			throw new IllegalStateException("HUB-5024 instance " + instance.id() + ": options.mode must be " + ALL_PATIENTS
+					+ " or " + PATIENT_SCOPED + ", not " + mode);
+		}
+		if (mode.equals(PATIENT_SCOPED) && instance.resourceTypes().contains("Patient")) {
+			throw new IllegalStateException("HUB-5024 instance " + instance.id() + ": a " + PATIENT_SCOPED
+					+ " instance reads the data of Patients the hub already has; Patient cannot be one of its resource-types");
+		}
+	}
+
+	static String mode(ConnectorsProperties.Instance instance) {
+		return instance.options().getOrDefault(MODE_OPTION, ALL_PATIENTS);
 	}
 
 	/** A scheduled run: skipped while the instance is paused after failures ({@link ConnectorState#due}). */
@@ -74,10 +109,14 @@ public class FhirR4Puller {
 		}
 		ReentrantLock lock = locks.computeIfAbsent(instanceId, k -> new ReentrantLock());
 		lock.lockInterruptibly();
+		TypePull run = null;
 		try {
 			for (String type : instance.resourceTypes()) {
 				try {
-					pullType(instance, type);
+					if (run == null) {
+						run = start(instance);
+					}
+					run.pull(type);
 					state.succeeded(instance.id(), type);
 				}
 				catch (IOException | RuntimeException e) {
@@ -93,36 +132,37 @@ public class FhirR4Puller {
 			}
 		}
 		finally {
+			if (run != null) {
+				run.close();
+			}
 			lock.unlock();
 		}
 	}
 
-	private void pullType(ConnectorsProperties.Instance instance, String type) throws IOException, InterruptedException {
+	private TypePull start(ConnectorsProperties.Instance instance) {
 		SourceHttp source = sources.computeIfAbsent(instance.id(), k -> new SourceHttp(http,
 				instance.auth() == null ? null : new SmartBackendTokens(instance.auth(), http, Clock.systemUTC()),
 				Integer.parseInt(instance.options().getOrDefault("max-attempts", "5"))));
+		HubClient hub = hubs.of(instance);
 		FhirR4PageMapper.Context ctx = new FhirR4PageMapper.Context(instance.id(), instance.sourceSystem(),
 				identifierSystemPrefix(instance), new LinkedHashSet<>(instance.resourceTypes()));
-		URI next = firstPage(instance, type, state.watermark(instance.id(), type));
-		int pages = 0;
-		while (next != null) {
-			Bundle page = FHIR.newJsonParser().parseResource(Bundle.class, source.get(next, "application/fhir+json"));
-			List<Resource> matches = FhirR4PageMapper.matches(page, type);
-			if (!matches.isEmpty()) {
-				FhirBatchWriter.Written w = writer.write(matches, type, ctx, FhirR4PageMapper.pageOrigin(ctx), next.toString());
-				state.pageCommitted(instance.id(), type, w.newest() == null ? null : w.newest().toInstant(), w.written());
-			}
-			pages++;
-			Bundle.BundleLinkComponent link = page.getLink(Bundle.LINK_NEXT);
-			next = link == null || !link.hasUrl() ? null : URI.create(link.getUrl());
+		if (PATIENT_SCOPED.equals(mode(instance))) {
+			return patientScoped.run(instance, source, hub, ctx);
 		}
-		log.info("connector {} {}: {} page(s) pulled", instance.id(), type, pages);
+		return type -> {
+			int n = pages.follow(source, firstPage(instance, type, state.watermark(instance.id(), type), Map.of()), type, ctx, hub,
+					w -> state.pageCommitted(instance.id(), type, w.newest() == null ? null : w.newest().toInstant(), w.written()));
+			log.info("connector {} {}: {} page(s) pulled", instance.id(), type, n);
+		};
 	}
 
-	static URI firstPage(ConnectorsProperties.Instance instance, String type, Optional<Instant> watermark) {
+	/** The first page of a search, with {@code params} (e.g. {@code patient}) before the paging and watermark ones. */
+	static URI firstPage(ConnectorsProperties.Instance instance, String type, Optional<Instant> watermark,
+			Map<String, String> params) {
 		String base = instance.baseUrl().toString().replaceAll("/+$", "");
-		StringBuilder url = new StringBuilder(base).append('/').append(type)
-				.append("?_sort=_lastUpdated&_count=").append(instance.options().getOrDefault("page-size", "50"));
+		StringBuilder url = new StringBuilder(base).append('/').append(type).append('?');
+		params.forEach((k, v) -> url.append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)).append('&'));
+		url.append("_sort=_lastUpdated&_count=").append(instance.options().getOrDefault("page-size", "50"));
 		watermark.ifPresent(w -> url.append("&_lastUpdated=gt")
 				.append(URLEncoder.encode(w.minus(instance.skew()).toString(), StandardCharsets.UTF_8)));
 		return URI.create(url.toString());

@@ -53,6 +53,16 @@ public class ConnectorState {
 				.params(instance, resourceType, ts(newWatermark), resources).update();
 	}
 
+	/** After a page is committed in the hub, for types whose watermark is kept elsewhere or not at all: counts it. */
+	public void pageCounted(String instance, String resourceType, int resources) {
+		jdbc.sql("""
+				insert into connector_state (instance, resource_type, pages, resources) values (?, ?, 1, ?)
+				on conflict (instance, resource_type) do update set
+				  pages = connector_state.pages + 1,
+				  resources = connector_state.resources + excluded.resources""")
+				.params(instance, resourceType, resources).update();
+	}
+
 	/** Moves the watermark forward (never back) without counting a page, e.g. to a bulk export's transactionTime. */
 	public void advanceWatermark(String instance, String resourceType, Instant newWatermark) {
 		jdbc.sql("""

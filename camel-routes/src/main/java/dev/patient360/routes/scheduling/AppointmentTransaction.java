@@ -114,14 +114,22 @@ public final class AppointmentTransaction {
 	 * @param updated when the source record last changed; may be null
 	 */
 	public void appointment(Appointment a, String key, String version, Date updated) {
-		String system = ctx.bookingSystem();
-		if (a.getIdentifier().stream().noneMatch(i -> system.equals(i.getSystem()) && key.equals(i.getValue()))) {
-			a.getIdentifier().add(0, new Identifier().setSystem(system).setValue(key));
+		upsert(a, ctx.bookingSystem(), key, version, updated);
+	}
+
+	/**
+	 * Adds a record of any type with an {@code identifier} element (Appointment, Schedule, Slot),
+	 * upserted by {@code key} in {@code system}; returns the reference other entries use for it.
+	 */
+	public Reference upsert(Resource r, String system, String key, String version, Date updated) {
+		List<Identifier> ids = identifiers(r);
+		if (ids.stream().noneMatch(i -> system.equals(i.getSystem()) && key.equals(i.getValue()))) {
+			ids.add(0, new Identifier().setSystem(system).setValue(key));
 		}
-		new SourceRecord(ctx.sourceSystem(), key, ctx.connector(), null).set(a);
+		new SourceRecord(ctx.sourceSystem(), key, ctx.connector(), null).set(r);
 		String fullUrl = fullUrl(system, key);
-		Bundle.BundleEntryComponent e = new Bundle.BundleEntryComponent().setFullUrl(fullUrl).setResource(a);
-		e.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl("Appointment?identifier=" + conditional(system, key));
+		Bundle.BundleEntryComponent e = new Bundle.BundleEntryComponent().setFullUrl(fullUrl).setResource(r);
+		e.getRequest().setMethod(Bundle.HTTPVerb.PUT).setUrl(r.fhirType() + "?identifier=" + conditional(system, key));
 		// A later record for the same key in the same transaction replaces the earlier one.
 		entries.remove(fullUrl);
 		entries.put(fullUrl, e);
@@ -132,8 +140,23 @@ public final class AppointmentTransaction {
 		if (updated != null && (newest == null || updated.after(newest))) {
 			newest = updated;
 		}
+		return new Reference(fullUrl);
 	}
 
+	private static List<Identifier> identifiers(Resource r) {
+		if (r instanceof Appointment a) {
+			return a.getIdentifier();
+		}
+		if (r instanceof org.hl7.fhir.r4.model.Schedule s) {
+			return s.getIdentifier();
+		}
+		if (r instanceof org.hl7.fhir.r4.model.Slot s) {
+			return s.getIdentifier();
+		}
+		throw new IllegalArgumentException(r.fhirType() + " is not a scheduling record");
+	}
+
+	/** Records upserted (Appointments, or Schedules and Slots). */
 	public int appointments() {
 		return appointments.size();
 	}

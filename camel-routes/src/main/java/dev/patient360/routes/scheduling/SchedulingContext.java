@@ -8,7 +8,8 @@ import dev.patient360.routes.kit.ConnectorsProperties;
  * @param connector instance id
  * @param sourceSystem source-system code stamped on every resource
  * @param identifierSystemPrefix prefix of the identifier systems that hold source keys
- *     ({@code booking}, {@code attendee-email}, {@code host-email}, {@code location} are appended)
+ *     ({@code booking}, {@code attendee-email}, {@code host-email}, {@code location}, {@code schedule},
+ *     {@code slot} are appended)
  */
 public record SchedulingContext(String connector, String sourceSystem, String identifierSystemPrefix) {
 
@@ -31,5 +32,15 @@ public record SchedulingContext(String connector, String sourceSystem, String id
 
 	public String locationSystem() {
 		return identifierSystemPrefix + "location";
+	}
+
+	/** Schedules, keyed by the source's event type id. */
+	public String scheduleSystem() {
+		return identifierSystemPrefix + "schedule";
+	}
+
+	/** Slots, keyed by {@code <event type id>/<start instant in UTC>}. */
+	public String slotSystem() {
+		return identifierSystemPrefix + "slot";
 	}
 }

@@ -7,8 +7,13 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.Clock;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,12 +41,21 @@ import org.springframework.stereotype.Component;
  * Each page is one hub transaction; the watermark (resource type {@code Appointment}) moves to the
  * page's newest {@code updatedAt} only after the hub committed it. A booking that cannot be mapped,
  * or that the hub refuses, becomes a dead letter; the rest of the page still loads.
+ *
+ * <p>With {@code options.availability-event-types}, each run then reads the availability of those
+ * event types ({@code /v2/me}, {@code /v2/event-types/{id}}, {@code /v2/slots} for
+ * {@code availability-days} from today in {@code availability-time-zone}) and writes one Schedule
+ * and its Slots per event type ({@link CalComSlotsToFhirSlotMapper}), state type {@code Slot}. It is
+ * a snapshot, not a change feed: no watermark; a failure leaves the hub as the last committed run
+ * left it, and the next run writes the whole window again (unchanged Slots create no version).
  */
 @Component
 public class SchedulingJsonPuller {
 
 	public static final String TYPE = "scheduling-json";
 	static final String STATE_TYPE = "Appointment";
+	static final String SLOT_STATE_TYPE = "Slot";
+	static final String AVAILABILITY_OPTION = "availability-event-types";
 	private static final Logger log = LoggerFactory.getLogger(SchedulingJsonPuller.class);
 
 	private final Map<String, ConnectorsProperties.Instance> instances;
@@ -50,11 +64,15 @@ public class SchedulingJsonPuller {
 	private final InstanceHubClients hubs;
 	private final ConnectorDeadLetters deadLetters;
 	private final Environment env;
+	private final AvailabilityState availability;
+	private final Clock clock;
 	private final ObjectMapper json = new ObjectMapper();
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
 	SchedulingJsonPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
-			Environment env) {
+			Environment env, AvailabilityState availability) {
+		this.availability = availability;
+		this.clock = Clock.systemUTC();
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));
 		this.state = state;
@@ -72,17 +90,75 @@ public class SchedulingJsonPuller {
 		ReentrantLock lock = locks.computeIfAbsent(instanceId, k -> new ReentrantLock());
 		lock.lockInterruptibly();
 		try {
-			pullBookings(instance);
-			state.succeeded(instance.id(), STATE_TYPE);
-		}
-		catch (IOException | RuntimeException e) {
-			String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-			log.warn("connector {}: pull failed: {}", instance.id(), error);
-			state.failed(instance.id(), STATE_TYPE, error.length() > 500 ? error.substring(0, 500) : error);
+			try {
+				pullBookings(instance);
+				state.succeeded(instance.id(), STATE_TYPE);
+			}
+			catch (IOException | RuntimeException e) {
+				failed(instance, STATE_TYPE, e);
+			}
+			if (!eventTypes(instance).isEmpty()) {
+				// Apart from the bookings: availability failing must not hold Appointments back, nor the reverse.
+				try {
+					pullAvailability(instance);
+					state.succeeded(instance.id(), SLOT_STATE_TYPE);
+				}
+				catch (IOException | RuntimeException e) {
+					failed(instance, SLOT_STATE_TYPE, e);
+				}
+			}
 		}
 		finally {
 			lock.unlock();
 		}
+	}
+
+	private void failed(ConnectorsProperties.Instance instance, String stateType, Exception e) {
+		String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+		log.warn("connector {} {}: pull failed: {}", instance.id(), stateType, error);
+		state.failed(instance.id(), stateType, error.length() > 500 ? error.substring(0, 500) : error);
+	}
+
+	static List<String> eventTypes(ConnectorsProperties.Instance instance) {
+		String v = instance.options().getOrDefault(AVAILABILITY_OPTION, "");
+		return Arrays.stream(v.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+	}
+
+	private void pullAvailability(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
+		SourceHttp source = new SourceHttp(http, null, Integer.parseInt(instance.options().getOrDefault("max-attempts", "5")));
+		Map<String, String> headers = headers(instance, env);
+		SchedulingContext ctx = SchedulingContext.of(instance);
+		ZoneId zone = ZoneId.of(instance.options().getOrDefault("availability-time-zone", "UTC"));
+		LocalDate from = LocalDate.now(clock.withZone(zone));
+		LocalDate to = from.plusDays(Integer.parseInt(instance.options().getOrDefault("availability-days", "14")) - 1L);
+		String base = instance.baseUrl().toString().replaceAll("/+$", "");
+		JsonNode owner = json.readTree(source.get(URI.create(base + "/v2/me"), "application/json", headers)).path("data");
+		for (String eventType : eventTypes(instance)) {
+			JsonNode et = json.readTree(source.get(URI.create(base + "/v2/event-types/" + enc(eventType)), "application/json",
+					withVersion(headers, instance.options().getOrDefault("event-types-api-version", "2024-06-14")))).path("data");
+			URI slotsUrl = URI.create(base + "/v2/slots?eventTypeId=" + enc(eventType) + "&start=" + from + "&end=" + to
+					+ "&timeZone=" + enc(zone.getId()) + "&format=range");
+			JsonNode slots = json.readTree(source.get(slotsUrl, "application/json",
+					withVersion(headers, instance.options().getOrDefault("slots-api-version", "2024-09-04")))).path("data");
+			List<CalComSlotsToFhirSlotMapper.SlotTime> held = availability.heldFree(instance.id(), eventType,
+					from.atStartOfDay(zone).toInstant(), to.plusDays(1).atStartOfDay(zone).toInstant());
+			CalComSlotsToFhirSlotMapper.Result result = CalComSlotsToFhirSlotMapper.map(et, owner, slots, held, zone, ctx);
+			hubs.of(instance).transaction(result.transaction());
+			availability.committed(instance.id(), eventType, result);
+			state.pageCounted(instance.id(), SLOT_STATE_TYPE, result.offered().size() + result.busy().size());
+			log.info("connector {}: event type {}: {} free slot(s), {} no longer offered", instance.id(), eventType,
+					result.offered().size(), result.busy().size());
+		}
+	}
+
+	private static Map<String, String> withVersion(Map<String, String> headers, String version) {
+		Map<String, String> h = new LinkedHashMap<>(headers);
+		h.put("cal-api-version", version);
+		return h;
+	}
+
+	private static String enc(String s) {
+		return URLEncoder.encode(s, StandardCharsets.UTF_8);
 	}
 
 	private void pullBookings(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {

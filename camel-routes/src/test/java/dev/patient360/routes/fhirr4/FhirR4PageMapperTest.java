@@ -84,6 +84,24 @@ class FhirR4PageMapperTest {
 	}
 
 	@Test
+	void aPatientScopedSearchPointsItsPatientAtTheKnownHubPatientAndDropsOtherPatientReferences() {
+		Encounter enc = new Encounter();
+		enc.setId("e-2");
+		enc.setSubject(new Reference("Patient/src-7"));
+		enc.addParticipant().setIndividual(new Reference("Patient/someone-else").setDisplay("Companion"));
+		FhirR4PageMapper.Context scoped = new FhirR4PageMapper.Context("ehr-1", "demo-ehr",
+				"https://fhir.patient360.dev/source/demo-ehr/", Set.of("Encounter"))
+				.withKnownReferences(java.util.Map.of("Patient/src-7", "Patient/42"));
+
+		Encounter mapped = (Encounter) FhirR4PageMapper.map(searchset(enc), "Encounter", scoped).transaction()
+				.getEntryFirstRep().getResource();
+
+		assertThat(mapped.getSubject().getReference()).isEqualTo("Patient/42");
+		assertThat(mapped.getParticipantFirstRep().getIndividual().hasReference()).isFalse();
+		assertThat(mapped.getParticipantFirstRep().getIndividual().getDisplay()).isEqualTo("Companion");
+	}
+
+	@Test
 	void aResourceWithoutIdIsRefusedWithItsCode() {
 		assertThatThrownBy(() -> FhirR4PageMapper.map(searchset(new Patient()), "Patient", CTX))
 				.hasMessageStartingWith("HUB-5010");

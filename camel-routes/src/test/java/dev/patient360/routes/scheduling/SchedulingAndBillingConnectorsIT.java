@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,11 @@ class SchedulingAndBillingConnectorsIT {
 	private static HubProcess hub;
 	private static CalComSimulator calcom;
 	private static CalComSimulator calcomPush;
+	private static CalComSimulator calcomSlots;
+	private static final ZoneId SLOTS_ZONE = ZoneId.of("America/New_York");
+	/** An offered time booked before the app starts, so no run ever sees it free. */
+	private static Instant bookedBeforeStart;
+	private static String bookedBeforeStartUid;
 	private static IcalFeedSimulator ical;
 	private static BillingCsvGenerator billing;
 	private static List<SyntheaPeople.Person> people;
@@ -78,6 +84,10 @@ class SchedulingAndBillingConnectorsIT {
 		people = SyntheaPeople.load(SyntheaPeople.defaultFolder(), 5);
 		calcom = new CalComSimulator(0, API_KEY, Clock.systemUTC());
 		calcomPush = new CalComSimulator(0, null, Clock.systemUTC());
+		calcomSlots = new CalComSimulator(0, API_KEY, Clock.systemUTC());
+		LocalDate today = LocalDate.now(SLOTS_ZONE);
+		bookedBeforeStart = calcomSlots.offeredSlots(CalComSimulator.EVENT_TYPE, today, today.plusDays(6), SLOTS_ZONE).get(0);
+		bookedBeforeStartUid = calcomSlots.book(people.get(0), bookedBeforeStart, CalComSimulator.CLINIC);
 		ical = new IcalFeedSimulator(0);
 		billing = new BillingCsvGenerator(Path.of("target/billing-drop-" + System.nanoTime()));
 		hub = HubProcess.shared();
@@ -95,6 +105,9 @@ class SchedulingAndBillingConnectorsIT {
 		instance(registry, 2, "it-ical", "ical-feed", ical.feedUrl(), "it-ical", "1h", Map.of());
 		instance(registry, 3, "it-billing", "billing-csv", billing.folder().toAbsolutePath().toUri().toString(), "it-billing",
 				"300ms", Map.of("patient-identifier-system", "https://it.example.org/mrn-" + System.nanoTime()));
+		instance(registry, 4, "it-calcom-slots", "scheduling-json", calcomSlots.baseUrl(), "it-availability", "1h",
+				Map.of("api-key-env", "IT_CALCOM_API_KEY", "availability-event-types", String.valueOf(CalComSimulator.EVENT_TYPE),
+						"availability-days", "7", "availability-time-zone", SLOTS_ZONE.getId()));
 		if (db.url() != null) {
 			registry.add("routes.db.url", db::url);
 			registry.add("routes.db.user", db::user);
@@ -119,7 +132,7 @@ class SchedulingAndBillingConnectorsIT {
 
 	@AfterAll
 	static void stop() {
-		for (AutoCloseable c : new AutoCloseable[] {calcom, calcomPush, ical}) {
+		for (AutoCloseable c : new AutoCloseable[] {calcom, calcomPush, calcomSlots, ical}) {
 			try {
 				if (c != null) {
 					c.close();
@@ -173,6 +186,62 @@ class SchedulingAndBillingConnectorsIT {
 		JsonNode cancelled = appointment("https://fhir.patient360.dev/source/it-scheduling/booking", uids.get(2));
 		assertThat(cancelled.path("status").asText()).isEqualTo("cancelled");
 		assertThat(cancelled.path("cancelationReason").path("text").asText()).isEqualTo("Patient is travelling");
+	}
+
+	@Test
+	void availabilityBecomesOneScheduleWithTheSourcesFreeSlotsAndATimeBookedLaterTurnsBusy() throws Exception {
+		LocalDate from = LocalDate.now(SLOTS_ZONE);
+		LocalDate to = from.plusDays(6);
+
+		bookings.pull("it-calcom-slots");
+
+		List<Instant> offered = calcomSlots.offeredSlots(CalComSimulator.EVENT_TYPE, from, to, SLOTS_ZONE);
+		assertThat(offered).hasSizeGreaterThan(10).doesNotContain(bookedBeforeStart);
+		assertThat(count("Schedule", "it-availability")).isEqualTo(1);
+		Map<Instant, JsonNode> slots = slots("it-availability");
+		assertThat(slots.keySet()).containsExactlyInAnyOrderElementsOf(offered);
+		assertThat(slots.values()).allMatch(s -> s.path("status").asText().equals("free"));
+		// Shown in the zone the API was asked for, whatever the host's zone.
+		JsonNode one = slots.get(offered.get(0));
+		assertThat(one.path("start").asText()).endsWith(SLOTS_ZONE.getRules().getOffset(offered.get(0)).getId());
+		assertThat(one.path("schedule").path("reference").asText()).startsWith("Schedule/");
+		JsonNode schedule = search("Schedule?_tag=" + enc(TAG + "it-availability")).path("entry").get(0).path("resource");
+		assertThat(schedule.path("actor").toString()).contains("Practitioner/", "Location/");
+		// The owner is the bookings' host and the event type's address the bookings' place: one each.
+		assertThat(count("Practitioner", "it-availability")).isEqualTo(1);
+		assertThat(count("Location", "it-availability")).isEqualTo(1);
+		assertThat(count("Appointment", "it-availability")).isEqualTo(1);
+
+		Map<String, String> slotVersions = versions("Slot", "it-availability");
+		Map<String, String> scheduleVersions = versions("Schedule", "it-availability");
+		bookings.pull("it-calcom-slots");
+		assertThat(versions("Slot", "it-availability")).isEqualTo(slotVersions);
+		assertThat(versions("Schedule", "it-availability")).isEqualTo(scheduleVersions);
+
+		Instant bookedNow = offered.get(1);
+		String busyId = slots.get(bookedNow).path("id").asText();
+		calcomSlots.book(people.get(1), bookedNow, CalComSimulator.CLINIC);
+		calcomSlots.cancel(bookedBeforeStartUid, "Patient feels better");
+		bookings.pull("it-calcom-slots");
+
+		List<Instant> offeredNow = calcomSlots.offeredSlots(CalComSimulator.EVENT_TYPE, from, to, SLOTS_ZONE);
+		assertThat(offeredNow).contains(bookedBeforeStart).doesNotContain(bookedNow);
+		Map<Instant, JsonNode> after = slots("it-availability");
+		assertThat(after.entrySet().stream().filter(e -> e.getValue().path("status").asText().equals("free")).map(Map.Entry::getKey))
+				.containsExactlyInAnyOrderElementsOf(offeredNow);
+		JsonNode busy = after.get(bookedNow);
+		assertThat(busy.path("status").asText()).isEqualTo("busy");
+		assertThat(busy.path("id").asText()).isEqualTo(busyId);
+		assertThat(busy.path("comment").asText()).contains("No longer offered");
+		assertThat(after).hasSize(offeredNow.size() + 1);
+		Map<String, String> slotVersionsAfter = versions("Slot", "it-availability");
+		assertThat(slotVersionsAfter.get(busyId)).isEqualTo(String.valueOf(Integer.parseInt(slotVersions.get(busyId)) + 1));
+		assertThat(slotVersionsAfter.entrySet().stream().filter(e -> slotVersions.containsKey(e.getKey())
+				&& !e.getValue().equals(slotVersions.get(e.getKey())))).hasSize(1);
+		assertThat(jdbc.sql("""
+				select count(*) from connector_state where instance = 'it-calcom-slots' and resource_type = 'Slot'
+				  and last_success_at is not null and (last_error_at is null or last_error_at < last_success_at)""")
+				.query(Long.class).single()).isEqualTo(1);
 	}
 
 	@Test
@@ -293,6 +362,16 @@ class SchedulingAndBillingConnectorsIT {
 
 	private long count(String type, String source) throws Exception {
 		return search(type + "?_tag=" + enc(TAG + source) + "&_summary=count").path("total").asLong();
+	}
+
+	/** The source's Slots in the hub by start instant. */
+	private Map<Instant, JsonNode> slots(String source) throws Exception {
+		Map<Instant, JsonNode> slots = new TreeMap<>();
+		for (JsonNode e : search("Slot?_tag=" + enc(TAG + source) + "&_count=500").path("entry")) {
+			JsonNode r = e.path("resource");
+			slots.put(java.time.OffsetDateTime.parse(r.path("start").asText()).toInstant(), r);
+		}
+		return slots;
 	}
 
 	private JsonNode appointment(String system, String key) throws Exception {

@@ -2,6 +2,11 @@ package dev.patient360.routes.simulator;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -30,6 +35,7 @@ import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
@@ -39,10 +45,22 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * {@code cal-api-version} header and, when an API key is set, {@code Authorization: Bearer <key>}.
  * Bookings behave as in Cal.com: rescheduling cancels the booking and creates a new one that points
  * back ({@code rescheduledFromUid}/{@code rescheduledToUid}). It also builds signed webhook deliveries.
+ *
+ * <p>Availability as Cal.com v2 serves it: {@code GET /v2/me} (the API key's user, the host),
+ * {@code GET /v2/event-types/{id}} ({@code cal-api-version: 2024-06-14}) and {@code GET /v2/slots}
+ * ({@code cal-api-version: 2024-09-04}; {@code eventTypeId}, {@code start}/{@code end} dates,
+ * {@code timeZone}, {@code format=range}) answering {@code {status, data: {"<date>": [{start[, end]}]}}}.
+ * Event type 7 ({@code follow-up-30}, 30 minutes, at {@link #CLINIC}) is offered on weekdays
+ * 09:00–12:00 in the host's zone (Europe/Berlin), from tomorrow on (a day's minimum notice); a
+ * time with an accepted or pending booking of that event type is not offered.
  */
 public final class CalComSimulator implements AutoCloseable {
 
 	public static final String HOST_EMAIL = "dr.lena.hartmann@clinic.example.org";
+	public static final String CLINIC = "Main Street Clinic, Room 4";
+	public static final int EVENT_TYPE = 7;
+	static final ZoneId HOST_ZONE = ZoneId.of("Europe/Berlin");
+	private static final DateTimeFormatter SLOT_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
 	private static final ObjectMapper JSON = new ObjectMapper();
 
 	private final WireMockServer server;
@@ -56,9 +74,12 @@ public final class CalComSimulator implements AutoCloseable {
 	public CalComSimulator(int port, String apiKey, Clock clock) {
 		this.apiKey = apiKey;
 		this.clock = clock;
-		server = new WireMockServer(options().port(port).bindAddress("127.0.0.1").extensions(new Bookings()));
+		server = new WireMockServer(options().port(port).bindAddress("127.0.0.1").extensions(new Bookings(), new Availability()));
 		server.start();
 		server.stubFor(get(urlPathEqualTo("/v2/bookings")).willReturn(aResponse().withTransformers("calcom-bookings")));
+		server.stubFor(get(urlPathEqualTo("/v2/me")).willReturn(aResponse().withTransformers("calcom-availability")));
+		server.stubFor(get(urlPathMatching("/v2/event-types/[0-9]+")).willReturn(aResponse().withTransformers("calcom-availability")));
+		server.stubFor(get(urlPathEqualTo("/v2/slots")).willReturn(aResponse().withTransformers("calcom-availability")));
 	}
 
 	public String baseUrl() {
@@ -122,6 +143,39 @@ public final class CalComSimulator implements AutoCloseable {
 		b.put("updatedAt", now().toString());
 	}
 
+	/**
+	 * The start times of event type {@code eventTypeId} offered for the dates {@code from}..{@code to}
+	 * (inclusive) as seen in {@code zone}: what {@code GET /v2/slots} answers for them.
+	 */
+	public synchronized List<Instant> offeredSlots(int eventTypeId, LocalDate from, LocalDate to, ZoneId zone) {
+		List<Instant> offered = new ArrayList<>();
+		if (eventTypeId != EVENT_TYPE) {
+			return offered;
+		}
+		Duration length = Duration.ofMinutes(30);
+		LocalDate hostToday = LocalDate.now(clock.withZone(HOST_ZONE));
+		for (LocalDate d = from.minusDays(1); !d.isAfter(to.plusDays(1)); d = d.plusDays(1)) {
+			if (!d.isAfter(hostToday) || d.getDayOfWeek() == DayOfWeek.SATURDAY || d.getDayOfWeek() == DayOfWeek.SUNDAY) {
+				continue;
+			}
+			for (LocalTime t = LocalTime.of(9, 0); !t.plus(length).isAfter(LocalTime.of(12, 0)); t = t.plus(length)) {
+				Instant start = d.atTime(t).atZone(HOST_ZONE).toInstant();
+				LocalDate shown = start.atZone(zone).toLocalDate();
+				if (shown.isBefore(from) || shown.isAfter(to) || booked(eventTypeId, start, start.plus(length))) {
+					continue;
+				}
+				offered.add(start);
+			}
+		}
+		return offered;
+	}
+
+	private boolean booked(int eventTypeId, Instant start, Instant end) {
+		return bookings.values().stream().anyMatch(b -> b.path("eventTypeId").asInt() == eventTypeId
+				&& List.of("accepted", "pending").contains(b.path("status").asText())
+				&& Instant.parse(b.path("start").asText()).isBefore(end) && Instant.parse(b.path("end").asText()).isAfter(start));
+	}
+
 	/** Bookings that are current (not replaced by a reschedule): one Appointment each. */
 	public List<JsonNode> current() {
 		return bookings.values().stream().filter(b -> !b.has("rescheduledToUid")).map(JsonNode.class::cast).toList();
@@ -180,6 +234,77 @@ public final class CalComSimulator implements AutoCloseable {
 	@Override
 	public void close() {
 		server.stop();
+	}
+
+	private final class Availability implements ResponseDefinitionTransformerV2 {
+
+		@Override
+		public String getName() {
+			return "calcom-availability";
+		}
+
+		@Override
+		public boolean applyGlobally() {
+			return false;
+		}
+
+		@Override
+		public ResponseDefinition transform(ServeEvent event) {
+			var request = event.getRequest();
+			if (apiKey != null && !("Bearer " + apiKey).equals(request.getHeader("Authorization"))) {
+				return Bookings.error(401, "invalid API key");
+			}
+			String path = request.getUrl().split("\\?", 2)[0];
+			ObjectNode body = JSON.createObjectNode();
+			body.put("status", "success");
+			if (path.equals("/v2/me")) {
+				body.putObject("data").put("id", 1).put("username", "lena-hartmann").put("email", HOST_EMAIL)
+						.put("name", "Lena Hartmann").put("timeZone", HOST_ZONE.getId()).put("weekStart", "Monday");
+				return ok(body);
+			}
+			if (path.startsWith("/v2/event-types/")) {
+				if (!"2024-06-14".equals(request.getHeader("cal-api-version"))) {
+					return Bookings.error(400, "cal-api-version 2024-06-14 required");
+				}
+				if (!path.equals("/v2/event-types/" + EVENT_TYPE)) {
+					return Bookings.error(404, "event type not found");
+				}
+				ObjectNode et = body.putObject("data");
+				et.put("id", EVENT_TYPE).put("ownerId", 1).put("lengthInMinutes", 30).put("title", "Follow-up visit")
+						.put("slug", "follow-up-30");
+				et.putArray("locations").addObject().put("type", "address").put("address", CLINIC).put("public", true);
+				et.putArray("users").addObject().put("id", 1).put("name", "Lena Hartmann").put("username", "lena-hartmann");
+				return ok(body);
+			}
+			if (!"2024-09-04".equals(request.getHeader("cal-api-version"))) {
+				return Bookings.error(400, "cal-api-version 2024-09-04 required");
+			}
+			ZoneId zone = ZoneId.of(param(request, "timeZone", "UTC"));
+			LocalDate from = LocalDate.parse(param(request, "start", "").substring(0, 10));
+			LocalDate to = LocalDate.parse(param(request, "end", "").substring(0, 10));
+			boolean range = "range".equals(param(request, "format", "time"));
+			ObjectNode data = body.putObject("data");
+			for (Instant start : offeredSlots(Integer.parseInt(param(request, "eventTypeId", "0")), from, to, zone)) {
+				ObjectNode slot = ((ArrayNode) (data.has(start.atZone(zone).toLocalDate().toString())
+						? data.get(start.atZone(zone).toLocalDate().toString())
+						: data.putArray(start.atZone(zone).toLocalDate().toString()))).addObject();
+				slot.put("start", SLOT_TIME.format(start.atZone(zone)));
+				if (range) {
+					slot.put("end", SLOT_TIME.format(start.plus(Duration.ofMinutes(30)).atZone(zone)));
+				}
+			}
+			return ok(body);
+		}
+
+		private static String param(com.github.tomakehurst.wiremock.http.Request request, String name, String dflt) {
+			var p = request.queryParameter(name);
+			return p.isPresent() ? p.firstValue() : dflt;
+		}
+
+		private static ResponseDefinition ok(ObjectNode body) {
+			return new com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder().withStatus(200)
+					.withHeader("Content-Type", "application/json").withBody(body.toString()).build();
+		}
 	}
 
 	private final class Bookings implements ResponseDefinitionTransformerV2 {

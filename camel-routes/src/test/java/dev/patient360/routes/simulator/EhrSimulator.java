@@ -39,9 +39,13 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 /**
  * A simulated EHR on WireMock: Patients and Encounters of Synthea transaction bundles as a FHIR R4
  * search API ({@code GET /fhir/{Patient|Encounter}} with {@code _lastUpdated=gt}, {@code _sort=_lastUpdated},
- * {@code _count}; opaque {@code next} links) behind a SMART backend-services token endpoint
+ * {@code _count}, {@code patient=} (records that reference that Patient), {@code identifier=system|value};
+ * opaque {@code next} links) behind a SMART backend-services token endpoint
  * ({@code POST /token}, {@link SmartTokenEndpoint}), with 429/503 on a {@link FaultSchedule}. Like
- * most EHR search APIs it has no {@code _history}: a deleted record simply stops appearing.
+ * most EHR search APIs it has no {@code _history}: a deleted record simply stops appearing. Like Epic
+ * or Oracle Health it can be told to refuse searches of patient data without {@code patient}
+ * ({@link #requirePatientFor}), and to give its patients' MRNs its own identifier system
+ * ({@link #mrnSystem}).
  */
 public final class EhrSimulator implements AutoCloseable {
 
@@ -49,14 +53,22 @@ public final class EhrSimulator implements AutoCloseable {
 	private static final FhirContext FHIR = FhirContext.forR4Cached();
 	private static final String NAME = "ehr-simulator";
 
-	private record Cursor(String type, Date after, int count, int offset) {
+	private record Cursor(String type, Date after, String patient, String identifier, int count, int offset) {
 	}
+
+	/** Synthea's MRN system, replaced by {@link #mrnSystem} when one is given. */
+	public static final String SYNTHEA_MRN_SYSTEM = "http://hospital.smarthealthit.org";
 
 	private final Map<String, Map<String, Resource>> store = new ConcurrentHashMap<>();
 	private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
 	private final WireMockServer server;
 	public final SmartTokenEndpoint tokens;
 	public final FaultSchedule faults = new FaultSchedule();
+	private final java.util.Set<String> patientRequired = ConcurrentHashMap.newKeySet();
+	/** Searches refused because they named no patient. */
+	public final java.util.concurrent.atomic.AtomicInteger refusedWithoutPatient = new java.util.concurrent.atomic.AtomicInteger();
+	/** Patient ids searched for with {@code patient=}. */
+	public final java.util.Queue<String> patientSearches = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
 	private EhrSimulator(int port, SmartTokenEndpoint tokens) {
 		this.tokens = tokens;
@@ -103,6 +115,33 @@ public final class EhrSimulator implements AutoCloseable {
 
 	public String tokenUrl() {
 		return "http://127.0.0.1:" + server.port() + "/token";
+	}
+
+	/**
+	 * From now on, searches of these types without {@code patient} are refused with 400, as EHRs that
+	 * serve patient data only per patient do.
+	 */
+	public void requirePatientFor(String... types) {
+		patientRequired.addAll(List.of(types));
+	}
+
+	/**
+	 * Gives the patients' MRN identifiers (type MR) this system, as each EHR has its own MRN namespace
+	 * (usually an OID): the identifier its ADT feed sends in PID-3.
+	 */
+	public void mrnSystem(String system) {
+		for (Resource r : all("Patient")) {
+			for (org.hl7.fhir.r4.model.Identifier id : ((org.hl7.fhir.r4.model.Patient) r).getIdentifier()) {
+				if (id.getType().hasCoding("http://terminology.hl7.org/CodeSystem/v2-0203", "MR")) {
+					id.setSystem(system);
+				}
+			}
+		}
+	}
+
+	/** The Encounters (or other records of the type) that reference {@code Patient/<patientId>}. */
+	public List<Resource> ofPatient(String type, String patientId) {
+		return all(type).stream().filter(r -> references(r, patientId)).toList();
 	}
 
 	/** WireMock's request journal and admin, e.g. for request timestamps. */
@@ -187,11 +226,27 @@ public final class EhrSimulator implements AutoCloseable {
 			String lu = param(request, "_lastUpdated");
 			Date after = lu == null ? null : Date.from(Instant.parse(lu.substring(2)));
 			String count = param(request, "_count");
-			cursor = new Cursor(type, after, count == null ? 20 : Integer.parseInt(count), 0);
+			String patient = param(request, "patient");
+			if (patient != null && patient.startsWith("Patient/")) {
+				patient = patient.substring("Patient/".length());
+			}
+			if (patient == null && patientRequired.contains(type)) {
+				refusedWithoutPatient.incrementAndGet();
+				return SmartTokenEndpoint.json(400, "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"error\","
+						+ "\"code\":\"required\",\"diagnostics\":\"This search requires the patient parameter\"}]}");
+			}
+			if (patient != null) {
+				patientSearches.add(patient);
+			}
+			cursor = new Cursor(type, after, patient, param(request, "identifier"), count == null ? 20 : Integer.parseInt(count), 0);
 		}
 		Date after = cursor.after();
+		String patient = cursor.patient();
+		String identifier = cursor.identifier();
 		List<Resource> matches = all(cursor.type()).stream()
 				.filter(r -> after == null || r.getMeta().getLastUpdated().after(after))
+				.filter(r -> patient == null || references(r, patient))
+				.filter(r -> identifier == null || hasIdentifier(r, identifier))
 				.sorted(Comparator.comparing((Resource r) -> r.getMeta().getLastUpdated()).thenComparing(r -> r.getIdElement().getIdPart()))
 				.toList();
 		Bundle page = new Bundle().setType(Bundle.BundleType.SEARCHSET).setTotal(matches.size());
@@ -202,12 +257,28 @@ public final class EhrSimulator implements AutoCloseable {
 		}
 		if (from + cursor.count() < matches.size()) {
 			String key = UUID.randomUUID().toString();
-			cursors.put(key, new Cursor(cursor.type(), after, cursor.count(), from + cursor.count()));
+			cursors.put(key, new Cursor(cursor.type(), after, patient, identifier, cursor.count(), from + cursor.count()));
 			page.addLink().setRelation(Bundle.LINK_NEXT).setUrl(baseUrl() + "/" + cursor.type() + "?_page="
 					+ URLEncoder.encode(key, StandardCharsets.UTF_8));
 		}
 		return responseDefinition().withStatus(200).withHeader("Content-Type", "application/fhir+json")
 				.withBody(FHIR.newJsonParser().encodeResourceToString(page)).build();
+	}
+
+	private static boolean references(Resource r, String patientId) {
+		return FHIR.newTerser().getAllPopulatedChildElementsOfType(r, Reference.class).stream()
+				.anyMatch(ref -> ("Patient/" + patientId).equals(ref.getReference()));
+	}
+
+	/** {@code system|value}, or a bare value matching any system, as FHIR token search has it. */
+	private static boolean hasIdentifier(Resource r, String token) {
+		if (!(r instanceof org.hl7.fhir.r4.model.Patient p)) {
+			return false;
+		}
+		int bar = token.indexOf('|');
+		String system = bar < 0 ? null : token.substring(0, bar);
+		String value = bar < 0 ? token : token.substring(bar + 1);
+		return p.getIdentifier().stream().anyMatch(i -> value.equals(i.getValue()) && (system == null || system.equals(i.getSystem())));
 	}
 
 	private static String param(Request request, String name) {
