@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.patient360.routes.common.HubClient;
-import dev.patient360.routes.deadletter.ConnectorDeadLetters;
+import dev.patient360.routes.deadletter.DeadLetters;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
 import dev.patient360.routes.kit.InstanceHubClients;
@@ -50,10 +50,10 @@ public class BillingCsvLoader {
 	private final Map<String, ConnectorsProperties.Instance> instances;
 	private final ConnectorState state;
 	private final InstanceHubClients hubs;
-	private final ConnectorDeadLetters deadLetters;
+	private final DeadLetters deadLetters;
 	private final JdbcClient jdbc;
 
-	BillingCsvLoader(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
+	BillingCsvLoader(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, DeadLetters deadLetters,
 			JdbcClient jdbc) {
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));

@@ -167,6 +167,9 @@ public final class RoutesSchema implements AutoCloseable {
 		  done_at timestamptz not null default now(),
 		  primary key (instance, url))
 		""",
+		// A file the source refused for good is finished for the job, but its type's watermark stays.
+		"alter table bulk_job_file add column if not exists refused_type text",
+		"alter table bulk_job_file add column if not exists refused_error text",
 		// Channels: one row per delivery of a CommunicationRequest version, written before anything is
 		// sent, so a restart finds what was claimed and never sends it again.
 		"""

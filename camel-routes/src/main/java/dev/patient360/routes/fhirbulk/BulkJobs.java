@@ -68,6 +68,31 @@ class BulkJobs implements ConnectorProgress {
 				.params(resources, instance).update();
 	}
 
+	/**
+	 * Records a file the source refused for good as finished for the job (a resumed run does not ask
+	 * again) and remembers the refusal until the job ends.
+	 *
+	 * @param resourceType the file's type, or null for a {@code deleted} file (it concerns every type)
+	 */
+	@Transactional
+	void fileRefused(String instance, String url, String resourceType, String error) {
+		jdbc.sql("""
+				insert into bulk_job_file (instance, url, resources, refused_type, refused_error) values (?, ?, 0, ?, ?)
+				on conflict do nothing""")
+				.params(instance, url, resourceType == null ? "*" : resourceType, error).update();
+		jdbc.sql("update bulk_job set files_done = files_done + 1 where instance = ?").param(instance).update();
+	}
+
+	/** Refusals of the current job: resource type ({@code *} = every type) → error. */
+	Map<String, String> refusedFiles(String instance) {
+		Map<String, String> refused = new LinkedHashMap<>();
+		jdbc.sql("select refused_type, refused_error from bulk_job_file where instance = ? and refused_type is not null order by done_at")
+				.param(instance).query(rs -> {
+					refused.put(rs.getString(1), rs.getString(2));
+				});
+		return refused;
+	}
+
 	@Transactional
 	void forget(String instance) {
 		jdbc.sql("delete from bulk_job_file where instance = ?").param(instance).update();

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -103,8 +104,17 @@ public class FhirBulkPuller {
 		ReentrantLock lock = locks.computeIfAbsent(instanceId, k -> new ReentrantLock());
 		lock.lockInterruptibly();
 		try {
-			export(instance);
-			instance.resourceTypes().forEach(t -> state.succeeded(instance.id(), t));
+			Map<String, String> refused = export(instance);
+			for (String t : instance.resourceTypes()) {
+				if (refused.containsKey(t)) {
+					int failures = state.failed(instance.id(), t, refused.get(t), instance.schedule(), maxBackoff(instance));
+					log.warn("connector {} {}: export done but a file was refused ({} in a row); the watermark stays for the "
+							+ "next run", instance.id(), t, failures);
+				}
+				else {
+					state.succeeded(instance.id(), t);
+				}
+			}
 		}
 		catch (IOException | RuntimeException e) {
 			// Messages carry a HUB code and a status, never source content.
@@ -123,7 +133,11 @@ public class FhirBulkPuller {
 		}
 	}
 
-	private void export(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
+	/**
+	 * Runs or resumes the export; returns the types of which the source refused a file for good
+	 * (type → error): their watermark stays, so the next export asks for their changes again.
+	 */
+	private Map<String, String> export(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
 		SourceHttp source = sources.computeIfAbsent(instance.id(), k -> new SourceHttp(http,
 				instance.auth() == null ? null : new SmartBackendTokens(instance.auth(), http, Clock.systemUTC()),
 				Integer.parseInt(instance.options().getOrDefault("max-attempts", "5"))));
@@ -143,23 +157,46 @@ public class FhirBulkPuller {
 		FhirR4PageMapper.Context ctx = new FhirR4PageMapper.Context(instance.id(), instance.sourceSystem(),
 				FhirR4Puller.identifierSystemPrefix(instance), new LinkedHashSet<>(instance.resourceTypes()));
 		int batchSize = Integer.parseInt(instance.options().getOrDefault("batch-size", "100"));
+		Map<String, String> refused = new LinkedHashMap<>();
+		jobs.refusedFiles(instance.id()).forEach((type, error) -> {
+			for (String t : type.equals("*") ? instance.resourceTypes() : List.of(type)) {
+				refused.put(t, error);
+			}
+		});
 		for (String type : instance.resourceTypes()) {
 			for (BulkManifest.File f : manifest.output()) {
 				if (type.equals(f.type()) && !done.contains(f.url())) {
-					int n = ingest(instance, files, f, ctx, batchSize);
-					jobs.fileDone(instance.id(), f.url(), n);
-					state.pageCommitted(instance.id(), type, null, n);
+					try {
+						int n = ingest(instance, files, f, ctx, batchSize);
+						jobs.fileDone(instance.id(), f.url(), n);
+						state.pageCommitted(instance.id(), type, null, n);
+					}
+					catch (FileRefusedException e) {
+						jobs.fileRefused(instance.id(), f.url(), type, e.getMessage());
+						refused.put(type, e.getMessage());
+					}
 				}
 			}
 		}
 		for (BulkManifest.File f : manifest.deleted()) {
 			if (!done.contains(f.url())) {
-				int n = applyDeletions(instance, files, f, ctx);
-				jobs.fileDone(instance.id(), f.url(), n);
+				try {
+					int n = applyDeletions(instance, files, f, ctx);
+					jobs.fileDone(instance.id(), f.url(), n);
+				}
+				catch (FileRefusedException e) {
+					// Deletions of any type: no watermark may move past them.
+					jobs.fileRefused(instance.id(), f.url(), null, e.getMessage());
+					for (String type : instance.resourceTypes()) {
+						refused.put(type, e.getMessage());
+					}
+				}
 			}
 		}
 		for (String type : instance.resourceTypes()) {
-			state.advanceWatermark(instance.id(), type, manifest.transactionTime());
+			if (!refused.containsKey(type)) {
+				state.advanceWatermark(instance.id(), type, manifest.transactionTime());
+			}
 		}
 		try {
 			source.send(HttpRequest.newBuilder(URI.create(job.statusUrl())).DELETE(), HttpResponse.BodyHandlers.discarding());
@@ -169,8 +206,9 @@ public class FhirBulkPuller {
 			log.warn("connector {}: could not delete the finished export job: {}", instance.id(), e.getMessage());
 		}
 		jobs.forget(instance.id());
-		log.info("connector {}: export of {} file(s) done, watermark {}", instance.id(),
-				manifest.output().size() + manifest.deleted().size(), manifest.transactionTime());
+		log.info("connector {}: export of {} file(s) done ({} refused), watermark {}", instance.id(),
+				manifest.output().size() + manifest.deleted().size(), refused.size(), manifest.transactionTime());
+		return refused;
 	}
 
 	private BulkJobs.Job kickOff(ConnectorsProperties.Instance instance, SourceHttp source) throws IOException, InterruptedException {
@@ -250,23 +288,33 @@ public class FhirBulkPuller {
 		}
 	}
 
-	/** Streams one NDJSON file into the hub; returns the resources written. */
-	private int ingest(ConnectorsProperties.Instance instance, SourceHttp files, BulkManifest.File file,
-			FhirR4PageMapper.Context ctx, int batchSize) throws IOException, InterruptedException {
-		HttpResponse<InputStream> response;
+	/**
+	 * Requests one export file. A permanent 4xx makes the file's reference a dead letter and ends in
+	 * {@link FileRefusedException}: the export goes on with the other files.
+	 */
+	private HttpResponse<InputStream> download(ConnectorsProperties.Instance instance, SourceHttp files, BulkManifest.File file)
+			throws IOException, InterruptedException, FileRefusedException {
 		try {
-			response = files.send(HttpRequest.newBuilder(URI.create(file.url())).header("Accept", "application/fhir+ndjson").GET(),
+			return files.send(HttpRequest.newBuilder(URI.create(file.url())).header("Accept", "application/fhir+ndjson").GET(),
 					HttpResponse.BodyHandlers.ofInputStream());
 		}
 		catch (SourceHttp.SourceException e) {
 			if (!e.permanent()) {
 				throw e;
 			}
+			String error = "HUB-5019 the source refused an export file with HTTP " + e.status();
 			deadLetters.add(instance.id(), file.type() + " file", file.url(), file.type(),
-					file.url().getBytes(StandardCharsets.UTF_8), "HUB-5019", "HUB-5019 the source refused an export file with HTTP " + e.status());
-			log.warn("connector {}: an export file went to the dead letters (HUB-5019, HTTP {})", instance.id(), e.status());
-			return 0;
+					file.url().getBytes(StandardCharsets.UTF_8), "HUB-5019", error);
+			log.warn("connector {}: a {} export file went to the dead letters (HUB-5019, HTTP {}); the export goes on", instance.id(),
+					file.type(), e.status());
+			throw new FileRefusedException(error);
 		}
+	}
+
+	/** Streams one NDJSON file into the hub; returns the resources written. */
+	private int ingest(ConnectorsProperties.Instance instance, SourceHttp files, BulkManifest.File file,
+			FhirR4PageMapper.Context ctx, int batchSize) throws IOException, InterruptedException, FileRefusedException {
+		HttpResponse<InputStream> response = download(instance, files, file);
 		FhirR4PageMapper.Origin origin = new FhirR4PageMapper.Origin("fhirbulk-", "FHIR Bulk Data export of " + instance.sourceSystem());
 		IParser parser = FHIR.newJsonParser();
 		int written = 0;
@@ -308,9 +356,8 @@ public class FhirBulkPuller {
 
 	/** Applies a {@code deleted} file (Bundles with DELETE entries) as conditional deletes by source identifier. */
 	private int applyDeletions(ConnectorsProperties.Instance instance, SourceHttp files, BulkManifest.File file,
-			FhirR4PageMapper.Context ctx) throws IOException, InterruptedException {
-		HttpResponse<InputStream> response = files.send(HttpRequest.newBuilder(URI.create(file.url()))
-				.header("Accept", "application/fhir+ndjson").GET(), HttpResponse.BodyHandlers.ofInputStream());
+			FhirR4PageMapper.Context ctx) throws IOException, InterruptedException, FileRefusedException {
+		HttpResponse<InputStream> response = download(instance, files, file);
 		IParser parser = FHIR.newJsonParser();
 		int deleted = 0;
 		try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -342,6 +389,13 @@ public class FhirBulkPuller {
 			}
 		}
 		return deleted;
+	}
+
+	/** The source refused an export file for good; its reference is a dead letter already. */
+	private static final class FileRefusedException extends Exception {
+		FileRefusedException(String message) {
+			super(message);
+		}
 	}
 
 	static Duration maxBackoff(ConnectorsProperties.Instance instance) {

@@ -68,11 +68,11 @@ public class FhirBatchWriter {
 			catch (HubClient.HubRejectedException e) {
 				dead++;
 				String id = resourceType + "/" + r.getIdElement().getIdPart();
-				deadLetters.add(ctx.connector(), id, sourceRef, resourceType,
+				boolean added = deadLetters.add(ctx.connector(), id, sourceRef, resourceType,
 						FHIR.newJsonParser().encodeResourceToString(r).getBytes(StandardCharsets.UTF_8), "HUB-5018",
 						"HUB-5018 hub refused the record with HTTP " + e.status() + ": " + e.outcome());
-				log.warn("connector {}: {} went to the dead letters (HUB-5018, hub HTTP {})", ctx.connector(), resourceType,
-						e.status());
+				log.warn("connector {}: {} {} the dead letters (HUB-5018, hub HTTP {})", ctx.connector(), resourceType,
+						added ? "went to" : "refused again, already in", e.status());
 			}
 		}
 		return new Written(written, dead, all.newest());

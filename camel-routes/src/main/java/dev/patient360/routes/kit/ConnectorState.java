@@ -80,17 +80,17 @@ public class ConnectorState {
 				.params(instance, resourceType).update();
 	}
 
+	/** A failure recorded without pausing the instance: for types whose own schedule already spaces retries. */
+	public int failed(String instance, String resourceType, String error) {
+		return failed(instance, resourceType, error, Duration.ZERO, Duration.ZERO);
+	}
+
 	/**
 	 * Records a failed run and pauses the instance: the scheduled runs after the n-th failure in a row
 	 * wait {@link #backoff}. Returns n.
 	 *
 	 * @param error a code and a short text without content from the source (no PHI)
 	 */
-	/** A failure recorded without pausing the instance: for types whose own schedule already spaces retries. */
-	public int failed(String instance, String resourceType, String error) {
-		return failed(instance, resourceType, error, Duration.ZERO, Duration.ZERO);
-	}
-
 	public int failed(String instance, String resourceType, String error, Duration schedule, Duration maxBackoff) {
 		int n = jdbc.sql("""
 				insert into connector_state (instance, resource_type, last_error_at, last_error, consecutive_failures)

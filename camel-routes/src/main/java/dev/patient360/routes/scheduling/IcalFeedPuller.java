@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
 import dev.patient360.routes.common.HubClient;
-import dev.patient360.routes.deadletter.ConnectorDeadLetters;
+import dev.patient360.routes.deadletter.DeadLetters;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
 import dev.patient360.routes.kit.InstanceHubClients;
@@ -45,11 +45,11 @@ public class IcalFeedPuller {
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 	private final ConnectorState state;
 	private final InstanceHubClients hubs;
-	private final ConnectorDeadLetters deadLetters;
+	private final DeadLetters deadLetters;
 	private final JdbcClient jdbc;
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-	IcalFeedPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
+	IcalFeedPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, DeadLetters deadLetters,
 			JdbcClient jdbc) {
 		this.instances = props.instances().stream().filter(i -> TYPE.equals(i.type()))
 				.collect(Collectors.toMap(ConnectorsProperties.Instance::id, i -> i));

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.patient360.routes.common.HubClient;
-import dev.patient360.routes.deadletter.ConnectorDeadLetters;
+import dev.patient360.routes.deadletter.DeadLetters;
 import dev.patient360.routes.kit.ConnectorState;
 import dev.patient360.routes.kit.ConnectorsProperties;
 import dev.patient360.routes.kit.InstanceHubClients;
@@ -62,14 +62,14 @@ public class SchedulingJsonPuller {
 	private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 	private final ConnectorState state;
 	private final InstanceHubClients hubs;
-	private final ConnectorDeadLetters deadLetters;
+	private final DeadLetters deadLetters;
 	private final Environment env;
 	private final AvailabilityState availability;
 	private final Clock clock;
 	private final ObjectMapper json = new ObjectMapper();
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-	SchedulingJsonPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, ConnectorDeadLetters deadLetters,
+	SchedulingJsonPuller(ConnectorsProperties props, ConnectorState state, InstanceHubClients hubs, DeadLetters deadLetters,
 			Environment env, AvailabilityState availability) {
 		this.availability = availability;
 		this.clock = Clock.systemUTC();

@@ -244,6 +244,62 @@ class FhirBulkConnectorIT {
 
 	@Test
 	@Order(5)
+	void aFileTheSourceRefusesForGoodIsADeadLetterTheRestLoadsAndTheNextExportBringsItsChanges() throws Exception {
+		List<String> patients = bulk.ids("Patient").subList(0, 2);
+		List<String> encounters = bulk.ids("Encounter").subList(600, 602);
+		for (String id : patients) {
+			bulk.change("Patient", id, r -> r.withArray("telecom").addObject().put("system", "phone").put("value", "555-0199"));
+		}
+		for (String id : encounters) {
+			bulk.change("Encounter", id, r -> r.put("status", "cancelled"));
+		}
+		long lettersBefore = deadLetters.open("sim-bulk");
+		int kickOffsBefore = bulk.kickOffs.get();
+		int jobsDeletedBefore = bulk.deletedJobs.size();
+		// The export's first file download, the Patient file, is gone at the source.
+		bulk.faults.refuseNext(1, 410);
+
+		puller.pull("sim-bulk");
+
+		assertThat(bulk.faults.refused.get()).isEqualTo(1);
+		assertThat(deadLetters.open("sim-bulk")).isEqualTo(lettersBefore + 1);
+		Map<String, Object> letter = jdbc.sql("""
+				select correlation_id, source_ref, error_code, error from dead_letter
+				where connector = 'sim-bulk' and status = 'OPEN' order by id desc limit 1""").query().singleRow();
+		assertThat(letter.get("correlation_id")).isEqualTo("Patient file");
+		assertThat(letter.get("error_code")).isEqualTo("HUB-5019");
+		assertThat((String) letter.get("error")).isEqualTo("HUB-5019 the source refused an export file with HTTP 410");
+		assertThat((String) letter.get("source_ref")).startsWith(bulk.baseUrl().replace("/fhir", "/files/")).contains("/Patient.");
+		for (String id : encounters) {
+			assertThat(resource("Encounter", id).path("status").asText()).as("the other files loaded").isEqualTo("cancelled");
+		}
+		for (String id : patients) {
+			assertThat(resource("Patient", id).path("telecom").toString()).doesNotContain("555-0199");
+		}
+		assertThat(bulk.deletedJobs).as("the export itself finished").hasSize(jobsDeletedBefore + 1);
+		JsonNode status = connector("sim-bulk");
+		assertThat(status.path("progress").isNull()).isTrue();
+		Map<String, JsonNode> rows = new TreeMap<>();
+		status.path("resourceTypes").forEach(r -> rows.put(r.path("resourceType").asText(), r));
+		assertThat(rows.get("Patient").path("state").asText()).isEqualTo("ERROR");
+		assertThat(rows.get("Patient").path("lastError").asText()).startsWith("HUB-5019");
+		assertThat(rows.get("Encounter").path("state").asText()).isEqualTo("OK");
+
+		puller.pull("sim-bulk");
+
+		assertThat(bulk.kickOffs.get()).isEqualTo(kickOffsBefore + 2);
+		for (String id : patients) {
+			assertThat(resource("Patient", id).path("telecom").toString()).as("the Patient watermark stayed").contains("555-0199");
+		}
+		assertThat(deadLetters.open("sim-bulk")).isEqualTo(lettersBefore + 1);
+		status = connector("sim-bulk");
+		for (JsonNode row : status.path("resourceTypes")) {
+			assertThat(row.path("state").asText()).as(row.path("resourceType").asText()).isEqualTo("OK");
+		}
+	}
+
+	@Test
+	@Order(6)
 	void anInstanceWithAKeyTheSourceDoesNotKnowShowsAnErrorAndBacksOff() throws Exception {
 		await().atMost(Duration.ofMinutes(1)).until(() -> {
 			JsonNode row = connector("sim-bulk-wrong-key").path("resourceTypes").path(0);
@@ -259,7 +315,7 @@ class FhirBulkConnectorIT {
 	}
 
 	@Test
-	@Order(6)
+	@Order(7)
 	void tokensThatExpireDuringARunAreRenewedBeforeExpiryAndAfterA401AndTheRunBringsEveryResource() throws Exception {
 		await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(500))
 				.until(() -> succeeded("sim-bulk-short-token", 1));
@@ -332,6 +388,13 @@ class FhirBulkConnectorIT {
 
 	private long countIn(String idSystemPrefix, String type) throws Exception {
 		return search(type + "?_summary=count&identifier=" + enc(idSystemPrefix + type + "|")).path("total").asLong();
+	}
+
+	/** The hub's copy of one source record. */
+	private JsonNode resource(String type, String sourceId) throws Exception {
+		JsonNode entries = search(type + "?identifier=" + enc(ID_SYSTEM + type + "|" + sourceId)).path("entry");
+		assertThat(entries).as(type + " " + sourceId).hasSize(1);
+		return entries.get(0).path("resource");
 	}
 
 	private long count(String type, String sourceId) throws Exception {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +25,7 @@ import dev.patient360.routes.simulator.Keys;
 import dev.patient360.routes.testsupport.HubProcess;
 import dev.patient360.routes.testsupport.TestDatabases;
 import org.hl7.fhir.r4.model.ContactPoint;
+import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Patient;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.AfterAll;
@@ -40,7 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The fhir-r4 connector end to end over real HTTP: a simulated EHR (Synthea Patients and Encounters,
  * SMART backend-services token endpoint, one 429) → connector → the real hub jar secured by a real
  * Keycloak, written as the {@code demo-ehr} client. One test method, because each step builds on
- * the state the previous one left (first pull, unchanged second pull, changed record).
+ * the state the previous one left (first pull, unchanged second pull, changed record, a changed
+ * record the hub refuses beside one it accepts).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class FhirR4ConnectorIT {
@@ -109,7 +112,7 @@ class FhirR4ConnectorIT {
 	}
 
 	@Test
-	void pullsEverythingOnceAddsNothingOnARepeatAndVersionsAChangedRecord() throws Exception {
+	void pullsEverythingOnceAddsNothingOnARepeatVersionsAChangedRecordAndDeadLettersOneTheHubRefuses() throws Exception {
 		int patients = ehr.all("Patient").size();
 		int encounters = ehr.all("Encounter").size();
 		assertThat(patients).isEqualTo(3);
@@ -153,6 +156,36 @@ class FhirR4ConnectorIT {
 		Map<String, String> after = versions(token);
 		assertThat(after.entrySet().stream().filter(e -> !e.getValue().equals(versions.get(e.getKey())))).hasSize(1);
 
+		// A record the hub refuses for good (its subject is a patient the source never serves) goes to the
+		// dead letters with its content; the other change of the same page is written, and the next pull
+		// does not bring the refused one again (the watermark moved past it).
+		List<Resource> encounters2 = ehr.all("Encounter");
+		String refusedId = encounters2.get(1).getIdElement().getIdPart();
+		String fineId = encounters2.get(2).getIdElement().getIdPart();
+		Map<String, String> beforeRefusal = encounterVersions(token);
+		ehr.change("Encounter", refusedId, r -> ((Encounter) r).getSubject().setReference("Patient/not-at-this-source"));
+		ehr.change("Encounter", fineId, r -> ((Encounter) r).setStatus(Encounter.EncounterStatus.CANCELLED));
+		puller.pull("sim-ehr");
+		String engineer = Tokens.forClient("demo-engineer");
+		String letters = "http://127.0.0.1:" + port + "/api/dead-letters";
+		List<JsonNode> refused = openLetters(letters, engineer, "Encounter/" + refusedId);
+		assertThat(refused).hasSize(1);
+		assertThat(refused.get(0).path("errorCode").asText()).isEqualTo("HUB-5018");
+		JsonNode letter = json.readTree(get(letters + "/" + refused.get(0).path("id").asLong(), engineer).body());
+		assertThat(letter.path("error").asText()).matches("(?s)HUB-5018 hub refused the record with HTTP 4\\d\\d: .+");
+		assertThat(letter.path("message").asText()).contains("Patient/not-at-this-source");
+		JsonNode fine = search("Encounter?identifier=" + enc(ID_SYSTEM + "Encounter|" + fineId), token).path("entry").get(0).path("resource");
+		assertThat(fine.path("status").asText()).isEqualTo("cancelled");
+		// Encounters only: the engagement engine may version the Patient when its Encounters change.
+		Map<String, String> afterRefusal = encounterVersions(token);
+		String fineKey = "Encounter/" + fine.path("id").asText();
+		assertThat(afterRefusal.get(fineKey)).isNotEqualTo(beforeRefusal.get(fineKey));
+		assertThat(afterRefusal.entrySet().stream().filter(e -> !e.getValue().equals(beforeRefusal.get(e.getKey()))))
+				.as("only the accepted change").hasSize(1);
+		puller.pull("sim-ehr");
+		assertThat(openLetters(letters, engineer, "Encounter/" + refusedId)).as("not refused again").hasSize(1);
+		assertThat(encounterVersions(token)).isEqualTo(afterRefusal);
+
 		String api = "http://127.0.0.1:" + port + "/api/connectors";
 		HttpResponse<String> status = get(api, Tokens.forClient("demo-engineer"));
 		assertThat(status.statusCode()).isEqualTo(200);
@@ -165,6 +198,19 @@ class FhirR4ConnectorIT {
 		}
 		assertThat(get(api, token).statusCode()).isEqualTo(403);
 		assertThat(get(api, null).statusCode()).isEqualTo(401);
+	}
+
+	/** Open dead letters of this connector for one source record, as {@code GET /api/dead-letters} lists them. */
+	private List<JsonNode> openLetters(String api, String engineerToken, String correlationId) throws Exception {
+		HttpResponse<String> r = get(api + "?limit=1000", engineerToken);
+		assertThat(r.statusCode()).isEqualTo(200);
+		List<JsonNode> found = new ArrayList<>();
+		for (JsonNode l : json.readTree(r.body())) {
+			if (l.path("connector").asText().equals("sim-ehr") && l.path("correlationId").asText().equals(correlationId)) {
+				found.add(l);
+			}
+		}
+		return found;
 	}
 
 	private long count(String type, String token) throws Exception {
@@ -181,6 +227,12 @@ class FhirR4ConnectorIT {
 				v.put(type + "/" + e.path("resource").path("id").asText(), e.path("resource").path("meta").path("versionId").asText());
 			}
 		}
+		return v;
+	}
+
+	private Map<String, String> encounterVersions(String token) throws Exception {
+		Map<String, String> v = new TreeMap<>(versions(token));
+		v.keySet().removeIf(k -> !k.startsWith("Encounter/"));
 		return v;
 	}
 
