@@ -135,6 +135,7 @@ public class BillingCsvLoader {
 		}
 		jdbc.sql("insert into billing_file (instance, sha256, file_name, rows_loaded, rows_failed) values (?, ?, ?, ?, ?) "
 				+ "on conflict do nothing").params(instance.id(), sha, fileName, loaded, failed).update();
+		state.read(instance.id(), STATE_TYPE, loaded + unchanged + failed);
 		state.pageCommitted(instance.id(), STATE_TYPE, Instant.now(), loaded);
 		state.succeeded(instance.id(), STATE_TYPE);
 		move(file, ".done");

@@ -318,6 +318,7 @@ public class FhirBulkPuller {
 		FhirR4PageMapper.Origin origin = new FhirR4PageMapper.Origin("fhirbulk-", "FHIR Bulk Data export of " + instance.sourceSystem());
 		IParser parser = FHIR.newJsonParser();
 		int written = 0;
+		int read = 0;
 		long lineNo = 0;
 		List<Resource> batch = new ArrayList<>(batchSize);
 		try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
@@ -327,6 +328,7 @@ public class FhirBulkPuller {
 				if (line.isBlank()) {
 					continue;
 				}
+				read++;
 				Resource r;
 				try {
 					r = (Resource) parser.parseResource(line);
@@ -351,6 +353,7 @@ public class FhirBulkPuller {
 		if (!batch.isEmpty()) {
 			written += writer.write(batch, file.type(), ctx, origin, file.url()).written();
 		}
+		state.read(instance.id(), file.type(), read);
 		return written;
 	}
 

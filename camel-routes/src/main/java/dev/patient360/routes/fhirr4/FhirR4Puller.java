@@ -151,7 +151,10 @@ public class FhirR4Puller {
 		}
 		return type -> {
 			int n = pages.follow(source, firstPage(instance, type, state.watermark(instance.id(), type), Map.of()), type, ctx, hub,
-					w -> state.pageCommitted(instance.id(), type, w.newest() == null ? null : w.newest().toInstant(), w.written()));
+					w -> {
+						state.read(instance.id(), type, w.written() + w.deadLettered());
+						state.pageCommitted(instance.id(), type, w.newest() == null ? null : w.newest().toInstant(), w.written());
+					});
 			log.info("connector {} {}: {} page(s) pulled", instance.id(), type, n);
 		};
 	}

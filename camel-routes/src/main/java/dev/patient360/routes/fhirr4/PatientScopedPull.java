@@ -167,6 +167,7 @@ class PatientScopedPull implements ConnectorProgress {
 				pagesRead += pages.follow(source, first, type, patientCtx, hub, w -> {
 					Instant newest = w.newest() == null ? null : w.newest().toInstant();
 					patientState.pageCommitted(instance.id(), p.sourceId(), type, newest, w.written());
+					state.read(instance.id(), type, w.written() + w.deadLettered());
 					state.pageCounted(instance.id(), type, w.written());
 				});
 				patientState.succeeded(instance.id(), p.sourceId(), type);

@@ -63,6 +63,18 @@ public class ConnectorState {
 				.params(instance, resourceType, resources).update();
 	}
 
+	/** Counts records read from the source (whether then written, unchanged or dead-lettered). */
+	public void read(String instance, String resourceType, int records) {
+		if (records <= 0) {
+			return;
+		}
+		jdbc.sql("""
+				insert into connector_state (instance, resource_type, records_read) values (?, ?, ?)
+				on conflict (instance, resource_type) do update set
+				  records_read = connector_state.records_read + excluded.records_read""")
+				.params(instance, resourceType, records).update();
+	}
+
 	/** Moves the watermark forward (never back) without counting a page, e.g. to a bulk export's transactionTime. */
 	public void advanceWatermark(String instance, String resourceType, Instant newWatermark) {
 		jdbc.sql("""

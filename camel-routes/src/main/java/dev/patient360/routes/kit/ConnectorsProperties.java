@@ -20,10 +20,12 @@ import org.springframework.validation.annotation.Validated;
  * Pull-connector instances, one entry per source (usually from the file {@code ROUTES_CONNECTORS_FILE}).
  *
  * @param instances the configured sources; empty = no pull connector runs
+ * @param metricsPeriod how often the {@code connector_*} metrics are read again from the connector state
  */
 @Validated
 @ConfigurationProperties("routes.connectors")
-public record ConnectorsProperties(@Valid @DefaultValue List<Instance> instances) {
+public record ConnectorsProperties(@Valid @DefaultValue List<Instance> instances,
+		@NotNull @DefaultValue("15s") Duration metricsPeriod) {
 
 	/**
 	 * One source.

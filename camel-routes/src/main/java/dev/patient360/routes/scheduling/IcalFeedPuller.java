@@ -129,6 +129,7 @@ public class IcalFeedPuller {
 				oneByOne(instance, ctx, floating, events, changed);
 			}
 		}
+		state.read(instance.id(), STATE_TYPE, all.size());
 		state.pageCommitted(instance.id(), STATE_TYPE, null, changed.size());
 		log.info("connector {}: {} event(s) in the feed, {} new or changed", instance.id(), all.size(), changed.size());
 	}

@@ -145,6 +145,11 @@ public class SchedulingJsonPuller {
 			CalComSlotsToFhirSlotMapper.Result result = CalComSlotsToFhirSlotMapper.map(et, owner, slots, held, zone, ctx);
 			hubs.of(instance).transaction(result.transaction());
 			availability.committed(instance.id(), eventType, result);
+			int slotsRead = 0;
+			for (JsonNode day : slots) {
+				slotsRead += day.isArray() ? day.size() : 1;
+			}
+			state.read(instance.id(), SLOT_STATE_TYPE, slotsRead);
 			state.pageCounted(instance.id(), SLOT_STATE_TYPE, result.offered().size() + result.busy().size());
 			log.info("connector {}: event type {}: {} free slot(s), {} no longer offered", instance.id(), eventType,
 					result.offered().size(), result.busy().size());
@@ -215,6 +220,7 @@ public class SchedulingJsonPuller {
 				oneByOne(instance, ctx, mapped.values());
 			}
 		}
+		state.read(instance.id(), STATE_TYPE, bookings.size());
 		state.pageCommitted(instance.id(), STATE_TYPE, newest, tx.appointments());
 	}
 

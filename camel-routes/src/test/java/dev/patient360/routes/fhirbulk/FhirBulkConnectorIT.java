@@ -18,17 +18,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.patient360.routes.deadletter.DeadLetters;
+import dev.patient360.routes.kit.ConnectorMetrics;
 import dev.patient360.routes.kit.ConnectorStatusController;
 import dev.patient360.routes.simulator.BulkExportSimulator;
 import dev.patient360.routes.simulator.Keys;
 import dev.patient360.routes.testsupport.HubProcess;
 import dev.patient360.routes.testsupport.TestDatabases;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -42,9 +45,12 @@ import static org.awaitility.Awaitility.await;
  * 10-patient NDJSON, SMART backend-services tokens, progress polls, a 503 burst and a 429 on file
  * downloads) → connector → the shared real hub on PostgreSQL. A second instance registered with the
  * wrong key shows the error state; a third reads a source of its own whose tokens live 2 s and which
- * ends them mid-run. The tests run in order: each starts from the state the previous left.
+ * ends them mid-run. The tests run in order: each starts from the state the previous left; the last
+ * reads what they all did from the Prometheus metrics.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// Metrics export as in production: Spring Boot's tests otherwise have no Prometheus registry.
+@AutoConfigureObservability(tracing = false)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FhirBulkConnectorIT {
 
@@ -71,6 +77,12 @@ class FhirBulkConnectorIT {
 
 	@Autowired
 	DeadLetters deadLetters;
+
+	@Autowired
+	ConnectorMetrics metrics;
+
+	@Autowired
+	PrometheusMeterRegistry prometheus;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 	private final ObjectMapper json = new ObjectMapper();
@@ -344,6 +356,51 @@ class FhirBulkConnectorIT {
 		JsonNode row = status.path("resourceTypes").get(0);
 		assertThat(row.path("state").asText()).isEqualTo("OK");
 		assertThat(row.path("lastError").isNull()).isTrue();
+	}
+
+	@Test
+	@Order(8)
+	void prometheusShowsWhatEachInstanceReadWroteAndDeadLetteredItsLagLastSuccessAndFailuresInARow() throws Exception {
+		metrics.refresh();
+		String scrape = prometheus.scrape();
+
+		JsonNode encounters = row("sim-bulk", "Encounter");
+		String enc = "instance=\"sim-bulk\",resource_type=\"Encounter\"";
+		assertThat(value(scrape, "connector_records_written_total", enc)).isEqualTo(encounters.path("resources").asDouble())
+				.isGreaterThanOrEqualTo(1215);
+		// Every Encounter line read was written (none was dead-lettered) and the first export read them all.
+		assertThat(value(scrape, "connector_records_read_total", enc)).isEqualTo(value(scrape, "connector_records_written_total", enc));
+		String pat = "instance=\"sim-bulk\",resource_type=\"Patient\"";
+		// The refused Patient file was never read: it counts neither as read nor as written.
+		assertThat(value(scrape, "connector_records_read_total", pat)).isEqualTo(value(scrape, "connector_records_written_total", pat));
+		assertThat(value(scrape, "connector_records_failed_total", "instance=\"sim-bulk\"")).isEqualTo(deadLetters.open("sim-bulk"))
+				.isEqualTo(1);
+		double watermarkAge = Duration.between(java.time.OffsetDateTime.parse(encounters.path("watermark").asText()).toInstant(),
+				java.time.Instant.now()).toMillis() / 1000.0;
+		assertThat(value(scrape, "connector_lag_seconds", enc)).isBetween(0.0, watermarkAge + 1);
+		double lastSuccess = java.time.OffsetDateTime.parse(encounters.path("lastSuccessAt").asText()).toInstant().toEpochMilli() / 1000.0;
+		assertThat(value(scrape, "connector_last_success_timestamp_seconds", enc)).isCloseTo(lastSuccess, org.assertj.core.data.Offset.offset(0.01));
+		assertThat(value(scrape, "connector_consecutive_failures", enc)).isZero();
+		String wrongKey = "instance=\"sim-bulk-wrong-key\",resource_type=\"Patient\"";
+		assertThat(value(scrape, "connector_consecutive_failures", wrongKey)).isGreaterThanOrEqualTo(3);
+		assertThat(scrape).contains("connector_last_success_timestamp_seconds{" + wrongKey + "} NaN");
+	}
+
+	/** A sample's value from Prometheus text, by metric name and exact label set. */
+	private static double value(String scrape, String name, String labels) {
+		String prefix = name + "{" + labels + "} ";
+		return scrape.lines().filter(l -> l.startsWith(prefix)).map(l -> Double.parseDouble(l.substring(prefix.length()).trim()))
+				.findFirst().orElseThrow(() -> new AssertionError("no " + prefix + " in\n" + scrape.lines()
+						.filter(l -> l.startsWith("connector_")).collect(java.util.stream.Collectors.joining("\n"))));
+	}
+
+	private JsonNode row(String instance, String type) throws Exception {
+		for (JsonNode r : connector(instance).path("resourceTypes")) {
+			if (r.path("resourceType").asText().equals(type)) {
+				return r;
+			}
+		}
+		throw new AssertionError("no " + type + " row of " + instance);
 	}
 
 	private void failFileDownloadsAfter(int ok) {

@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-
 
 /**
  * The demo's simulated sources in one process, started by {@code ./hub up}: an EHR (FHIR R4 with
@@ -54,6 +56,7 @@ public final class DemoSources {
 	}
 
 	public static void main(String[] args) throws Exception {
+		quietLogs();
 		Path dir = Files.createDirectories(Path.of(env("DEMO_DIR", "data/demo")).toAbsolutePath());
 		int patients = Integer.parseInt(env("DEMO_PATIENTS", "20"));
 		Path synthea = Path.of(env("DEMO_SYNTHEA_DIR", SyntheaPeople.defaultFolder().toString()));
@@ -203,5 +206,19 @@ public final class DemoSources {
 	private static String env(String name, String dflt) {
 		String v = System.getenv(name);
 		return v == null || v.isBlank() ? dflt : v;
+	}
+
+	/**
+	 * This process has no logging configuration of its own, and Logback's default logs everything at
+	 * DEBUG; GreenMail logs each mail's recipients at INFO. The demo's people are synthetic, but the
+	 * simulators keep to the project's rule all the same: nothing that names a person above DEBUG.
+	 */
+	private static void quietLogs() {
+		if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+			root.setLevel(ch.qos.logback.classic.Level.INFO);
+		}
+		if (LoggerFactory.getLogger("com.icegreen.greenmail") instanceof ch.qos.logback.classic.Logger greenMail) {
+			greenMail.setLevel(ch.qos.logback.classic.Level.WARN);
+		}
 	}
 }
