@@ -62,6 +62,8 @@ public enum RoutesErrorCode {
 	SOURCE_TOKEN_FAILED("HUB-5002"),
 	/** Connector kit: the source answered an error (or kept answering 429/503); the pull resumes next run. */
 	SOURCE_ERROR("HUB-5003"),
+	/** Connector kit: option {@code max-requests-per-second} is not a number of 0 or more; the run fails. */
+	SOURCE_THROTTLE_INVALID("HUB-5004"),
 	/** fhir-r4: a resource on a search page has no id. */
 	FHIR_R4_NO_ID("HUB-5010"),
 	/** fhir-r4: a resource type without an identifier element cannot be upserted by source id. */

@@ -138,9 +138,8 @@ public class FhirBulkPuller {
 	 * (type → error): their watermark stays, so the next export asks for their changes again.
 	 */
 	private Map<String, String> export(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
-		SourceHttp source = sources.computeIfAbsent(instance.id(), k -> new SourceHttp(http,
-				instance.auth() == null ? null : new SmartBackendTokens(instance.auth(), http, Clock.systemUTC()),
-				Integer.parseInt(instance.options().getOrDefault("max-attempts", "5"))));
+		SourceHttp source = sources.computeIfAbsent(instance.id(), k -> SourceHttp.of(http,
+				instance.auth() == null ? null : new SmartBackendTokens(instance.auth(), http, Clock.systemUTC()), instance));
 		Optional<BulkJobs.Job> current = jobs.current(instance.id());
 		BulkJobs.Job job;
 		if (current.isPresent()) {
@@ -151,8 +150,7 @@ public class FhirBulkPuller {
 			job = kickOff(instance, source);
 		}
 		BulkManifest manifest = job.manifest() != null ? BulkManifest.parse(job.manifest()) : poll(instance, source, job);
-		SourceHttp files = manifest.requiresAccessToken() ? source
-				: new SourceHttp(http, null, Integer.parseInt(instance.options().getOrDefault("max-attempts", "5")));
+		SourceHttp files = manifest.requiresAccessToken() ? source : source.withoutToken();
 		Set<String> done = jobs.doneFiles(instance.id());
 		FhirR4PageMapper.Context ctx = new FhirR4PageMapper.Context(instance.id(), instance.sourceSystem(),
 				FhirR4Puller.identifierSystemPrefix(instance), new LinkedHashSet<>(instance.resourceTypes()));

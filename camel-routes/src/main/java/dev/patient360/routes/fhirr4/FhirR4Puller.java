@@ -140,9 +140,8 @@ public class FhirR4Puller {
 	}
 
 	private TypePull start(ConnectorsProperties.Instance instance) {
-		SourceHttp source = sources.computeIfAbsent(instance.id(), k -> new SourceHttp(http,
-				instance.auth() == null ? null : new SmartBackendTokens(instance.auth(), http, Clock.systemUTC()),
-				Integer.parseInt(instance.options().getOrDefault("max-attempts", "5"))));
+		SourceHttp source = sources.computeIfAbsent(instance.id(), k -> SourceHttp.of(http,
+				instance.auth() == null ? null : new SmartBackendTokens(instance.auth(), http, Clock.systemUTC()), instance));
 		HubClient hub = hubs.of(instance);
 		FhirR4PageMapper.Context ctx = new FhirR4PageMapper.Context(instance.id(), instance.sourceSystem(),
 				identifierSystemPrefix(instance), new LinkedHashSet<>(instance.resourceTypes()));

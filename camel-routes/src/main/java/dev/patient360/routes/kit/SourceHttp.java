@@ -12,10 +12,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /**
- * Requests to a source: bearer token from {@link SmartBackendTokens} (renewed once on 401), and on 429
- * or 503 a wait of {@code Retry-After} (seconds or HTTP date; capped) before trying again, up to
- * {@code maxAttempts}. Other failures throw {@link SourceException} with the status; the pull stops
- * and resumes from the persisted watermark next time.
+ * Requests to a source: bearer token from {@link SmartBackendTokens} (renewed once on 401), at most
+ * {@code max-requests-per-second} (the instance's option; requests are spaced evenly, retries
+ * included), and on 429 or 503 a wait of {@code Retry-After} (seconds or HTTP date; capped) before
+ * trying again, up to {@code max-attempts}. Other failures throw {@link SourceException} with the
+ * status; the pull stops and resumes from the persisted watermark next time.
  *
  * <p>The wait is a plain sleep on the calling thread, on purpose: pulls run on their instance's own
  * Camel timer thread (one per {@code timer:connector-<id>} endpoint), which has nothing else to do
@@ -32,11 +33,30 @@ public final class SourceHttp {
 	private final HttpClient http;
 	private final SmartBackendTokens tokens;
 	private final int maxAttempts;
+	private final Throttle throttle;
 
-	public SourceHttp(HttpClient http, SmartBackendTokens tokens, int maxAttempts) {
+	private SourceHttp(HttpClient http, SmartBackendTokens tokens, int maxAttempts, Throttle throttle) {
 		this.http = http;
 		this.tokens = tokens;
 		this.maxAttempts = maxAttempts;
+		this.throttle = throttle;
+	}
+
+	/**
+	 * The requests of one instance to its source, with the instance's options {@code max-attempts}
+	 * (default 5) and {@code max-requests-per-second} (default: no limit; decimals allowed, e.g. 0.5).
+	 * Runs of one instance never overlap, so one client per run keeps the spacing.
+	 *
+	 * @param tokens null when the source needs no token
+	 */
+	public static SourceHttp of(HttpClient http, SmartBackendTokens tokens, ConnectorsProperties.Instance instance) {
+		return new SourceHttp(http, tokens, Integer.parseInt(instance.options().getOrDefault("max-attempts", "5")),
+				Throttle.of(instance.options().get("max-requests-per-second")));
+	}
+
+	/** The same source without a token (e.g. export files that need none), sharing the request spacing. */
+	public SourceHttp withoutToken() {
+		return new SourceHttp(http, null, maxAttempts, throttle);
 	}
 
 	public String get(URI url, String accept) throws IOException, InterruptedException {
@@ -59,6 +79,7 @@ public final class SourceHttp {
 			throws IOException, InterruptedException {
 		boolean renewed = false;
 		for (int attempt = 1;; attempt++) {
+			throttle.await();
 			HttpRequest.Builder r = request.copy().timeout(Duration.ofMinutes(2));
 			if (tokens != null) {
 				r.setHeader("Authorization", "Bearer " + tokens.token());
@@ -89,6 +110,56 @@ public final class SourceHttp {
 			}
 			catch (IOException e) {
 				// Nothing more to read from a refused answer.
+			}
+		}
+	}
+
+	/** Even spacing of request starts: at most one per {@code interval}. */
+	static final class Throttle {
+		private static final Throttle NONE = new Throttle(0);
+		private final long intervalNanos;
+		private long next;
+
+		private Throttle(long intervalNanos) {
+			this.intervalNanos = intervalNanos;
+		}
+
+		/** @param perSecond requests per second, null or 0 = no limit */
+		static Throttle of(String perSecond) {
+			if (perSecond == null || perSecond.isBlank()) {
+				return NONE;
+			}
+			double rate;
+			try {
+				rate = Double.parseDouble(perSecond.trim());
+			}
+			catch (NumberFormatException e) {
+				throw new IllegalArgumentException("HUB-5004 option max-requests-per-second is not a number: " + perSecond);
+			}
+			if (rate < 0 || Double.isNaN(rate) || Double.isInfinite(rate)) {
+				throw new IllegalArgumentException("HUB-5004 option max-requests-per-second must be 0 or more: " + perSecond);
+			}
+			return rate == 0 ? NONE : new Throttle((long) (1_000_000_000L / rate));
+		}
+
+		long intervalNanos() {
+			return intervalNanos;
+		}
+
+		/** Waits for this request's turn; the turn is taken before the wait, so callers queue in order. */
+		void await() throws InterruptedException {
+			if (intervalNanos == 0) {
+				return;
+			}
+			long slot;
+			synchronized (this) {
+				long now = System.nanoTime();
+				slot = next == 0 ? now : Math.max(now, next);
+				next = slot + intervalNanos;
+			}
+			long wait = slot - System.nanoTime();
+			if (wait > 0) {
+				Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
 			}
 		}
 	}

@@ -81,7 +81,7 @@ public class IcalFeedPuller {
 	}
 
 	private void pullFeed(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
-		SourceHttp source = new SourceHttp(http, null, Integer.parseInt(instance.options().getOrDefault("max-attempts", "5")));
+		SourceHttp source = SourceHttp.of(http, null, instance);
 		String body = source.get(instance.baseUrl(), "text/calendar");
 		Calendar calendar;
 		try {

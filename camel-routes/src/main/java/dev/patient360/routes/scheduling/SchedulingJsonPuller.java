@@ -125,7 +125,7 @@ public class SchedulingJsonPuller {
 	}
 
 	private void pullAvailability(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
-		SourceHttp source = new SourceHttp(http, null, Integer.parseInt(instance.options().getOrDefault("max-attempts", "5")));
+		SourceHttp source = SourceHttp.of(http, null, instance);
 		Map<String, String> headers = headers(instance, env);
 		SchedulingContext ctx = SchedulingContext.of(instance);
 		ZoneId zone = ZoneId.of(instance.options().getOrDefault("availability-time-zone", "UTC"));
@@ -167,7 +167,7 @@ public class SchedulingJsonPuller {
 	}
 
 	private void pullBookings(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
-		SourceHttp source = new SourceHttp(http, null, Integer.parseInt(instance.options().getOrDefault("max-attempts", "5")));
+		SourceHttp source = SourceHttp.of(http, null, instance);
 		Map<String, String> headers = headers(instance, env);
 		SchedulingContext ctx = SchedulingContext.of(instance);
 		int take = Integer.parseInt(instance.options().getOrDefault("page-size", "50"));

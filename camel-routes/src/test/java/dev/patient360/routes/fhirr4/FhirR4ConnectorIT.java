@@ -91,6 +91,7 @@ class FhirR4ConnectorIT {
 		registry.add(i + "resource-types[0]", () -> "Patient");
 		registry.add(i + "resource-types[1]", () -> "Encounter");
 		registry.add(i + "options.page-size", () -> "10");
+		registry.add(i + "options.max-requests-per-second", () -> "2");
 		registry.add(i + "auth.token-url", ehr::tokenUrl);
 		registry.add(i + "auth.client-id", () -> "p360-connector");
 		registry.add(i + "auth.private-key", pem::toString);
@@ -126,6 +127,14 @@ class FhirR4ConnectorIT {
 		assertThat(ehr.faults.throttled.get()).isEqualTo(1);
 		assertThat(ehr.tokens.accepted.get()).isGreaterThanOrEqualTo(1);
 		assertThat(ehr.tokens.rejected.get()).isZero();
+		// At most 2 requests per second to the source: data requests (retries included) start ≥ 500 ms
+		// apart; arrival times may be a little closer than the client's send times.
+		List<Long> requests = ehr.wireMock().getAllServeEvents().stream().filter(e -> !e.getRequest().getUrl().equals("/token"))
+				.map(e -> e.getRequest().getLoggedDate().getTime()).sorted().toList();
+		assertThat(requests).hasSizeGreaterThan(5);
+		for (int k = 1; k < requests.size(); k++) {
+			assertThat(requests.get(k) - requests.get(k - 1)).as("spacing before request " + k).isGreaterThanOrEqualTo(450);
+		}
 		// Encounter.subject at the source (Patient/<source id>) now points at the hub's Patient.
 		Resource anEncounter = ehr.all("Encounter").get(0);
 		JsonNode hubEncounter = search("Encounter?identifier=" + enc(ID_SYSTEM + "Encounter|" + anEncounter.getIdElement().getIdPart()), token)
