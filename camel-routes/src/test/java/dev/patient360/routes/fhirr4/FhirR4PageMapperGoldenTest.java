@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import ca.uhn.fhir.context.FhirContext;
+import dev.patient360.routes.testsupport.Golden;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.Resource;
 import org.junit.jupiter.api.Test;
@@ -33,6 +34,7 @@ class FhirR4PageMapperGoldenTest {
 		Bundle tx = FhirR4PageMapper.map(page, "Patient", CTX).transaction();
 
 		assertGolden(Path.of("src/test/resources/fhirr4/golden/" + name + ".transaction.json"), tx);
+		assertThat(Golden.validationErrors(tx)).as("the Patient against engagement-patient, the rest against R4").isEmpty();
 	}
 
 	@Test
@@ -45,6 +47,7 @@ class FhirR4PageMapperGoldenTest {
 				new FhirR4PageMapper.Origin("fhirbulk-", "FHIR Bulk Data export of demo-ehr")).transaction();
 
 		assertGolden(Path.of("src/test/resources/fhirbulk/golden/" + name + ".transaction.json"), tx);
+		assertThat(Golden.validationErrors(tx)).isEmpty();
 	}
 
 	private static void assertGolden(Path golden, Bundle actual) throws IOException {

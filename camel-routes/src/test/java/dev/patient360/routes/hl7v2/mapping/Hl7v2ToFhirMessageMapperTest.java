@@ -8,6 +8,7 @@ import java.util.List;
 
 import ca.uhn.fhir.context.FhirContext;
 import dev.patient360.profiles.SourceRecord;
+import dev.patient360.routes.testsupport.Golden;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
 import org.hl7.fhir.r4.model.ChargeItem;
@@ -52,6 +53,7 @@ class Hl7v2ToFhirMessageMapperTest {
 			Files.writeString(golden, actual);
 		}
 		assertThat(actual).isEqualTo(Files.readString(golden));
+		assertThat(Golden.validationErrors(map(file))).as("Patients against engagement-patient, the rest against R4").isEmpty();
 	}
 
 	@Test
