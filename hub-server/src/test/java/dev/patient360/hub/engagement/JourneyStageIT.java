@@ -13,6 +13,7 @@ import dev.patient360.profiles.Codes.StageSource;
 import dev.patient360.profiles.PatientEngagement;
 import org.hl7.fhir.r4.model.Appointment;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.ContactPoint;
 import org.hl7.fhir.r4.model.Encounter;
 import org.hl7.fhir.r4.model.Enumerations.AdministrativeGender;
 import org.hl7.fhir.r4.model.IdType;
@@ -88,6 +89,44 @@ class JourneyStageIT extends HubIntegrationTest {
 		client().create().resource(encounter).execute();
 		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.ONGOING_CARE);
 		assertThat(PatientEngagement.getStage(read(patientId)).source()).isEqualTo(StageSource.MANUAL);
+	}
+
+	@Test
+	void aSourceResendingItsPatientWithoutTheHubsExtensionsKeepsThemAndMakesNoNewVersion() {
+		Patient asTheSourceHasIt = person();
+		asTheSourceHasIt.addIdentifier().setSystem("https://ehr.example/mrn").setValue(letters());
+		String patientId = "Patient/" + client().create().resource(asTheSourceHasIt.copy()).execute().getId().getIdPart();
+		Encounter encounter = new Encounter();
+		encounter.setStatus(Encounter.EncounterStatus.INPROGRESS);
+		encounter.setClass_(new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "AMB", "ambulatory"));
+		encounter.setSubject(new Reference(patientId));
+		client().create().resource(encounter).execute();
+		Patient withEngagement = read(patientId);
+		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.CARE);
+		List<Coding> segments = PatientEngagement.getSegments(withEngagement);
+		assertThat(PatientEngagement.getValue(withEngagement)).isNotNull();
+		String version = withEngagement.getMeta().getVersionId();
+
+		Patient resent = asTheSourceHasIt.copy();
+		resent.setId(new IdType(patientId).getIdPart());
+		client().update().resource(resent).execute();
+
+		Patient after = read(patientId);
+		assertThat(after.getMeta().getVersionId()).as("unchanged: no new version").isEqualTo(version);
+		assertThat(stageOf(patientId)).isEqualTo(JourneyStage.CARE);
+
+		Patient changed = asTheSourceHasIt.copy();
+		changed.setId(new IdType(patientId).getIdPart());
+		changed.addTelecom().setSystem(ContactPoint.ContactPointSystem.PHONE).setValue("555-0142");
+		client().update().resource(changed).execute();
+
+		Patient afterChange = read(patientId);
+		assertThat(afterChange.getMeta().getVersionId()).isEqualTo(String.valueOf(Integer.parseInt(version) + 1));
+		assertThat(afterChange.getTelecomFirstRep().getValue()).isEqualTo("555-0142");
+		assertThat(stageOf(patientId)).as("the source's change keeps the hub's extensions").isEqualTo(JourneyStage.CARE);
+		assertThat(PatientEngagement.getSegments(afterChange).stream().map(Coding::getCode).toList())
+				.isEqualTo(segments.stream().map(Coding::getCode).toList());
+		assertThat(PatientEngagement.getValue(afterChange).score()).isEqualByComparingTo(PatientEngagement.getValue(withEngagement).score());
 	}
 
 	private String newPatient() {
