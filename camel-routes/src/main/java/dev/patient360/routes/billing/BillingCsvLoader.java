@@ -137,7 +137,8 @@ public class BillingCsvLoader {
 				+ "on conflict do nothing").params(instance.id(), sha, fileName, loaded, failed).update();
 		state.read(instance.id(), STATE_TYPE, loaded + unchanged + failed);
 		state.pageCommitted(instance.id(), STATE_TYPE, Instant.now(), loaded);
-		state.succeeded(instance.id(), STATE_TYPE);
+		// The file holds the source's state as of when it was written.
+		state.succeeded(instance.id(), STATE_TYPE, Files.getLastModifiedTime(file).toInstant());
 		move(file, ".done");
 		log.info("connector {}: {} loaded: {} row(s) written, {} unchanged, {} dead-lettered", instance.id(), fileName, loaded,
 				unchanged, failed);

@@ -66,6 +66,7 @@ public final class RoutesSchema implements AutoCloseable {
 		"alter table connector_state add column if not exists consecutive_failures int not null default 0",
 		"alter table connector_state add column if not exists paused_until timestamptz",
 		"alter table connector_state add column if not exists records_read bigint not null default 0",
+		"alter table connector_state add column if not exists synced_until timestamptz",
 		// fhir-r4 patient-scoped mode: which source Patient a hub Patient's identifier names (found once
 		// by an identifier search at the source), and per source Patient and type the watermark.
 		"""

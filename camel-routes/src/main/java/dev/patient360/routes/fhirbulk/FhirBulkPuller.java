@@ -104,15 +104,15 @@ public class FhirBulkPuller {
 		ReentrantLock lock = locks.computeIfAbsent(instanceId, k -> new ReentrantLock());
 		lock.lockInterruptibly();
 		try {
-			Map<String, String> refused = export(instance);
+			Exported exported = export(instance);
 			for (String t : instance.resourceTypes()) {
-				if (refused.containsKey(t)) {
-					int failures = state.failed(instance.id(), t, refused.get(t), instance.schedule(), maxBackoff(instance));
+				if (exported.refused().containsKey(t)) {
+					int failures = state.failed(instance.id(), t, exported.refused().get(t), instance.schedule(), maxBackoff(instance));
 					log.warn("connector {} {}: export done but a file was refused ({} in a row); the watermark stays for the "
 							+ "next run", instance.id(), t, failures);
 				}
 				else {
-					state.succeeded(instance.id(), t);
+					state.succeeded(instance.id(), t, exported.transactionTime());
 				}
 			}
 		}
@@ -134,10 +134,14 @@ public class FhirBulkPuller {
 	}
 
 	/**
-	 * Runs or resumes the export; returns the types of which the source refused a file for good
-	 * (type → error): their watermark stays, so the next export asks for their changes again.
+	 * An export's outcome: its {@code transactionTime}, and the types of which the source refused a
+	 * file for good (type → error): their watermark stays, so the next export asks for their changes again.
 	 */
-	private Map<String, String> export(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
+	private record Exported(Instant transactionTime, Map<String, String> refused) {
+	}
+
+	/** Runs or resumes the export. */
+	private Exported export(ConnectorsProperties.Instance instance) throws IOException, InterruptedException {
 		SourceHttp source = sources.computeIfAbsent(instance.id(), k -> SourceHttp.of(http,
 				instance.auth() == null ? null : new SmartBackendTokens(instance.auth(), http, Clock.systemUTC()), instance));
 		Optional<BulkJobs.Job> current = jobs.current(instance.id());
@@ -206,7 +210,7 @@ public class FhirBulkPuller {
 		jobs.forget(instance.id());
 		log.info("connector {}: export of {} file(s) done ({} refused), watermark {}", instance.id(),
 				manifest.output().size() + manifest.deleted().size(), refused.size(), manifest.transactionTime());
-		return refused;
+		return new Exported(manifest.transactionTime(), refused);
 	}
 
 	private BulkJobs.Job kickOff(ConnectorsProperties.Instance instance, SourceHttp source) throws IOException, InterruptedException {

@@ -116,8 +116,9 @@ public class FhirR4Puller {
 					if (run == null) {
 						run = start(instance);
 					}
+					Instant started = Instant.now();
 					run.pull(type);
-					state.succeeded(instance.id(), type);
+					state.succeeded(instance.id(), type, started);
 				}
 				catch (IOException | RuntimeException e) {
 					// Messages carry a HUB code and a status, never source content.

@@ -26,7 +26,7 @@ public class ConnectorMetrics {
 	private record Key(String instance, String resourceType) {
 	}
 
-	private record Row(long read, long written, OffsetDateTime watermark, OffsetDateTime lastSuccessAt, int consecutiveFailures) {
+	private record Row(long read, long written, OffsetDateTime syncedUntil, OffsetDateTime lastSuccessAt, int consecutiveFailures) {
 	}
 
 	private final JdbcClient jdbc;
@@ -46,7 +46,7 @@ public class ConnectorMetrics {
 	/** Reads the connector state again; meters of instances and types seen for the first time are registered. */
 	public void refresh() {
 		jdbc.sql("""
-				select instance, resource_type, records_read, resources, watermark, last_success_at, consecutive_failures
+				select instance, resource_type, records_read, resources, synced_until, last_success_at, consecutive_failures
 				from connector_state""")
 				.query(rs -> {
 					Key key = new Key(rs.getString(1), rs.getString(2));
@@ -75,8 +75,9 @@ public class ConnectorMetrics {
 		FunctionCounter.builder("connector.records.written", this, m -> m.row(key).written())
 				.description("Records written to the hub (an unchanged record written again counts; the hub keeps no new version)")
 				.tags(tags).register(registry);
-		Gauge.builder("connector.lag", this, m -> m.secondsSince(m.row(key).watermark()))
-				.description("Age of the watermark: how far behind the source's newest change the hub may be (grows on a quiet source)")
+		Gauge.builder("connector.lag", this, m -> m.secondsSince(m.row(key).syncedUntil()))
+				.description("How far the hub may be behind the source: time since the point up to which every source change is in"
+						+ " the hub (start of the last successful run; an export's transactionTime)")
 				.baseUnit("seconds").tags(tags).register(registry);
 		Gauge.builder("connector.last.success.timestamp", this, m -> m.epochSeconds(m.row(key).lastSuccessAt()))
 				.description("End of the last successful run (Unix time); absent before the first")

@@ -21,11 +21,13 @@ public class ConnectorState {
 	/**
 	 * One row of the status API. {@code state} is {@code ERROR} while the last run of this type failed
 	 * (then {@code lastError} says why, with its HUB code, and {@code pausedUntil} when the instance
-	 * tries again), {@code OK} after a success, {@code NEW} before the first run.
+	 * tries again), {@code OK} after a success, {@code NEW} before the first run. {@code syncedUntil}:
+	 * every change the source made before it is in the hub (the start of the last successful run; for
+	 * an export, its {@code transactionTime}).
 	 */
 	public record Row(String instance, String resourceType, String state, OffsetDateTime watermark, OffsetDateTime lastSuccessAt,
 			OffsetDateTime lastErrorAt, String lastError, int consecutiveFailures, OffsetDateTime pausedUntil, long pages,
-			long resources) {
+			long resources, OffsetDateTime syncedUntil) {
 	}
 
 	private final JdbcClient jdbc;
@@ -84,12 +86,19 @@ public class ConnectorState {
 				.params(instance, resourceType, ts(newWatermark)).update();
 	}
 
-	public void succeeded(String instance, String resourceType) {
+	/**
+	 * A successful run of the type.
+	 *
+	 * @param syncedUntil every change the source made before this is now in the hub: the start of the
+	 *        run (what it read was the source's state from then on), or an export's {@code transactionTime}
+	 */
+	public void succeeded(String instance, String resourceType, Instant syncedUntil) {
 		jdbc.sql("""
-				insert into connector_state (instance, resource_type, last_success_at) values (?, ?, now())
+				insert into connector_state (instance, resource_type, last_success_at, synced_until) values (?, ?, now(), ?)
 				on conflict (instance, resource_type) do update set last_success_at = now(), consecutive_failures = 0,
-				  paused_until = null""")
-				.params(instance, resourceType).update();
+				  paused_until = null,
+				  synced_until = greatest(connector_state.synced_until, excluded.synced_until)""")
+				.params(instance, resourceType, ts(syncedUntil)).update();
 	}
 
 	/** A failure recorded without pausing the instance: for types whose own schedule already spaces retries. */
@@ -134,7 +143,7 @@ public class ConnectorState {
 	public List<Row> rows(String instance) {
 		return jdbc.sql("""
 				select instance, resource_type, watermark, last_success_at, last_error_at, last_error, pages, resources,
-				  consecutive_failures, paused_until
+				  consecutive_failures, paused_until, synced_until
 				from connector_state where instance = ? order by resource_type""")
 				.param(instance)
 				.query((rs, n) -> {
@@ -143,7 +152,8 @@ public class ConnectorState {
 					String state = error != null && (success == null || error.isAfter(success)) ? "ERROR"
 							: success != null ? "OK" : "NEW";
 					return new Row(rs.getString(1), rs.getString(2), state, rs.getObject(3, OffsetDateTime.class), success,
-							error, rs.getString(6), rs.getInt(9), rs.getObject(10, OffsetDateTime.class), rs.getLong(7), rs.getLong(8));
+							error, rs.getString(6), rs.getInt(9), rs.getObject(10, OffsetDateTime.class), rs.getLong(7), rs.getLong(8),
+							rs.getObject(11, OffsetDateTime.class));
 				})
 				.list();
 	}

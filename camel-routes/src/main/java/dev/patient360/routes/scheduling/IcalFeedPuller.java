@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,8 +68,9 @@ public class IcalFeedPuller {
 		ReentrantLock lock = locks.computeIfAbsent(instanceId, k -> new ReentrantLock());
 		lock.lockInterruptibly();
 		try {
+			Instant started = Instant.now();
 			pullFeed(instance);
-			state.succeeded(instance.id(), STATE_TYPE);
+			state.succeeded(instance.id(), STATE_TYPE, started);
 		}
 		catch (IOException | RuntimeException e) {
 			String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -91,8 +91,9 @@ public class SchedulingJsonPuller {
 		lock.lockInterruptibly();
 		try {
 			try {
+				Instant started = Instant.now();
 				pullBookings(instance);
-				state.succeeded(instance.id(), STATE_TYPE);
+				state.succeeded(instance.id(), STATE_TYPE, started);
 			}
 			catch (IOException | RuntimeException e) {
 				failed(instance, STATE_TYPE, e);
@@ -100,8 +101,9 @@ public class SchedulingJsonPuller {
 			if (!eventTypes(instance).isEmpty()) {
 				// Apart from the bookings: availability failing must not hold Appointments back, nor the reverse.
 				try {
+					Instant started = Instant.now();
 					pullAvailability(instance);
-					state.succeeded(instance.id(), SLOT_STATE_TYPE);
+					state.succeeded(instance.id(), SLOT_STATE_TYPE, started);
 				}
 				catch (IOException | RuntimeException e) {
 					failed(instance, SLOT_STATE_TYPE, e);
