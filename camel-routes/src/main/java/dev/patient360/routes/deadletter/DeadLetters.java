@@ -1,6 +1,8 @@
 package dev.patient360.routes.deadletter;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -55,6 +57,16 @@ public class DeadLetters {
 	public boolean add(String connector, String correlationId, String sourceRef, String messageType, String raw,
 			String errorCode, String error) {
 		return add(connector, correlationId, sourceRef, messageType, raw.getBytes(StandardCharsets.UTF_8), errorCode, error);
+	}
+
+	/** Letters per connector instance, whatever their status (what each instance failed to load, ever). */
+	public Map<String, Long> countsByConnector() {
+		Map<String, Long> counts = new HashMap<>();
+		jdbc.sql("select connector, count(*) from dead_letter group by connector")
+				.query(rs -> {
+					counts.put(rs.getString(1), rs.getLong(2));
+				});
+		return counts;
 	}
 
 	/** Open letters of one connector instance. */

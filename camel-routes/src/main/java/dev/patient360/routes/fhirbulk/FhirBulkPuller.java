@@ -159,12 +159,6 @@ public class FhirBulkPuller {
 		FhirR4PageMapper.Context ctx = new FhirR4PageMapper.Context(instance.id(), instance.sourceSystem(),
 				FhirR4Puller.identifierSystemPrefix(instance), new LinkedHashSet<>(instance.resourceTypes()));
 		int batchSize = Integer.parseInt(instance.options().getOrDefault("batch-size", "100"));
-		Map<String, String> refused = new LinkedHashMap<>();
-		jobs.refusedFiles(instance.id()).forEach((type, error) -> {
-			for (String t : type.equals("*") ? instance.resourceTypes() : List.of(type)) {
-				refused.put(t, error);
-			}
-		});
 		for (String type : instance.resourceTypes()) {
 			for (BulkManifest.File f : manifest.output()) {
 				if (type.equals(f.type()) && !done.contains(f.url())) {
@@ -175,7 +169,6 @@ public class FhirBulkPuller {
 					}
 					catch (FileRefusedException e) {
 						jobs.fileRefused(instance.id(), f.url(), type, e.getMessage());
-						refused.put(type, e.getMessage());
 					}
 				}
 			}
@@ -187,14 +180,17 @@ public class FhirBulkPuller {
 					jobs.fileDone(instance.id(), f.url(), n);
 				}
 				catch (FileRefusedException e) {
-					// Deletions of any type: no watermark may move past them.
 					jobs.fileRefused(instance.id(), f.url(), null, e.getMessage());
-					for (String type : instance.resourceTypes()) {
-						refused.put(type, e.getMessage());
-					}
 				}
 			}
 		}
+		// This run's refusals and those of an earlier run of the same job; a deleted file's (*) concerns every type.
+		Map<String, String> refused = new LinkedHashMap<>();
+		jobs.refusedFiles(instance.id()).forEach((type, error) -> {
+			for (String t : type.equals("*") ? instance.resourceTypes() : List.of(type)) {
+				refused.put(t, error);
+			}
+		});
 		for (String type : instance.resourceTypes()) {
 			if (!refused.containsKey(type)) {
 				state.advanceWatermark(instance.id(), type, manifest.transactionTime());

@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,12 +24,27 @@ public class ConnectorState {
 	 * (then {@code lastError} says why, with its HUB code, and {@code pausedUntil} when the instance
 	 * tries again), {@code OK} after a success, {@code NEW} before the first run. {@code syncedUntil}:
 	 * every change the source made before it is in the hub (the start of the last successful run; for
-	 * an export, its {@code transactionTime}).
+	 * an export, its {@code transactionTime}). {@code recordsRead}: records read from the source;
+	 * {@code resources}: records written to the hub.
 	 */
 	public record Row(String instance, String resourceType, String state, OffsetDateTime watermark, OffsetDateTime lastSuccessAt,
 			OffsetDateTime lastErrorAt, String lastError, int consecutiveFailures, OffsetDateTime pausedUntil, long pages,
-			long resources, OffsetDateTime syncedUntil) {
+			long resources, OffsetDateTime syncedUntil, long recordsRead) {
 	}
+
+	private static final String SELECT_ROWS = """
+			select instance, resource_type, watermark, last_success_at, last_error_at, last_error, pages, resources,
+			  consecutive_failures, paused_until, synced_until, records_read
+			from connector_state""";
+
+	private static final RowMapper<Row> ROW = (rs, n) -> {
+		OffsetDateTime success = rs.getObject(4, OffsetDateTime.class);
+		OffsetDateTime error = rs.getObject(5, OffsetDateTime.class);
+		String state = error != null && (success == null || error.isAfter(success)) ? "ERROR" : success != null ? "OK" : "NEW";
+		return new Row(rs.getString(1), rs.getString(2), state, rs.getObject(3, OffsetDateTime.class), success, error,
+				rs.getString(6), rs.getInt(9), rs.getObject(10, OffsetDateTime.class), rs.getLong(7), rs.getLong(8),
+				rs.getObject(11, OffsetDateTime.class), rs.getLong(12));
+	};
 
 	private final JdbcClient jdbc;
 
@@ -140,22 +156,14 @@ public class ConnectorState {
 				.param(instance).query(Long.class).single() == 0;
 	}
 
+	/** The rows of one instance, by resource type. */
 	public List<Row> rows(String instance) {
-		return jdbc.sql("""
-				select instance, resource_type, watermark, last_success_at, last_error_at, last_error, pages, resources,
-				  consecutive_failures, paused_until, synced_until
-				from connector_state where instance = ? order by resource_type""")
-				.param(instance)
-				.query((rs, n) -> {
-					OffsetDateTime success = rs.getObject(4, OffsetDateTime.class);
-					OffsetDateTime error = rs.getObject(5, OffsetDateTime.class);
-					String state = error != null && (success == null || error.isAfter(success)) ? "ERROR"
-							: success != null ? "OK" : "NEW";
-					return new Row(rs.getString(1), rs.getString(2), state, rs.getObject(3, OffsetDateTime.class), success,
-							error, rs.getString(6), rs.getInt(9), rs.getObject(10, OffsetDateTime.class), rs.getLong(7), rs.getLong(8),
-							rs.getObject(11, OffsetDateTime.class));
-				})
-				.list();
+		return jdbc.sql(SELECT_ROWS + " where instance = ? order by resource_type").param(instance).query(ROW).list();
+	}
+
+	/** The rows of every instance. */
+	public List<Row> rows() {
+		return jdbc.sql(SELECT_ROWS).query(ROW).list();
 	}
 
 	private static OffsetDateTime ts(Instant i) {

@@ -90,24 +90,10 @@ public class SchedulingJsonPuller {
 		ReentrantLock lock = locks.computeIfAbsent(instanceId, k -> new ReentrantLock());
 		lock.lockInterruptibly();
 		try {
-			try {
-				Instant started = Instant.now();
-				pullBookings(instance);
-				state.succeeded(instance.id(), STATE_TYPE, started);
-			}
-			catch (IOException | RuntimeException e) {
-				failed(instance, STATE_TYPE, e);
-			}
+			run(instance, STATE_TYPE, () -> pullBookings(instance));
 			if (!eventTypes(instance).isEmpty()) {
 				// Apart from the bookings: availability failing must not hold Appointments back, nor the reverse.
-				try {
-					Instant started = Instant.now();
-					pullAvailability(instance);
-					state.succeeded(instance.id(), SLOT_STATE_TYPE, started);
-				}
-				catch (IOException | RuntimeException e) {
-					failed(instance, SLOT_STATE_TYPE, e);
-				}
+				run(instance, SLOT_STATE_TYPE, () -> pullAvailability(instance));
 			}
 		}
 		finally {
@@ -115,10 +101,23 @@ public class SchedulingJsonPuller {
 		}
 	}
 
-	private void failed(ConnectorsProperties.Instance instance, String stateType, Exception e) {
-		String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-		log.warn("connector {} {}: pull failed: {}", instance.id(), stateType, error);
-		state.failed(instance.id(), stateType, error.length() > 500 ? error.substring(0, 500) : error);
+	@FunctionalInterface
+	private interface Pull {
+		void run() throws IOException, InterruptedException;
+	}
+
+	/** One part of a run, recorded as its own state type: succeeded, or failed with its error. */
+	private void run(ConnectorsProperties.Instance instance, String stateType, Pull pull) throws InterruptedException {
+		try {
+			Instant started = Instant.now();
+			pull.run();
+			state.succeeded(instance.id(), stateType, started);
+		}
+		catch (IOException | RuntimeException e) {
+			String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+			log.warn("connector {} {}: pull failed: {}", instance.id(), stateType, error);
+			state.failed(instance.id(), stateType, error.length() > 500 ? error.substring(0, 500) : error);
+		}
 	}
 
 	static List<String> eventTypes(ConnectorsProperties.Instance instance) {

@@ -101,7 +101,6 @@ class ChannelsIT {
 		hub = HubProcess.shared();
 		mail = DemoMailServer.start(0, 0);
 		sms = SmsGatewaySimulator.start(0, RECEIPT_SECRET);
-		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("server.port", () -> APP_PORT);
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.enabled", () -> "false");
@@ -127,13 +126,7 @@ class ChannelsIT {
 		registry.add(c + "sms.api-key", () -> "channels-it-api-key");
 		registry.add(c + "sms.callback-url", () -> "http://127.0.0.1:" + APP_PORT + SmsReceiptController.PATH);
 		registry.add(c + "sms.receipt-secret", () -> RECEIPT_SECRET);
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/channels-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_channels");
 	}
 
 	@AfterAll

@@ -103,7 +103,6 @@ class FhirBulkConnectorIT {
 				.linesPerFile(40).progressPolls(2, 1).expireTokensAtFileRequest(2);
 
 		hub = HubProcess.shared();
-		TestDatabases.Db db = TestDatabases.fresh("routesbulk");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.enabled", () -> "false");
 		registry.add("routes.hl7v2.port", HubProcess::freePort);
@@ -112,13 +111,7 @@ class FhirBulkConnectorIT {
 		instance(registry, 1, "sim-bulk-wrong-key", bulk, SOURCE, List.of("Patient", "Encounter"), wrongPem, "1s");
 		instance(registry, 2, "sim-bulk-short-token", shortTokens, SHORT_TOKEN_SOURCE, List.of("Patient"), pem, "1h");
 		registry.add("routes.connectors.instances[1].options.max-backoff", () -> "4s");
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/fhir-bulk-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_bulk");
 	}
 
 	private static void instance(DynamicPropertyRegistry registry, int n, String id, BulkExportSimulator source, String sourceSystem,

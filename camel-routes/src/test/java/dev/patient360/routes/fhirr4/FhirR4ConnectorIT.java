@@ -72,7 +72,6 @@ class FhirR4ConnectorIT {
 
 		KeycloakServer keycloak = KeycloakServer.get();
 		hub = HubProcess.sharedSecured();
-		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.enabled", () -> "false");
 		registry.add("routes.hl7v2.port", HubProcess::freePort);
@@ -96,13 +95,7 @@ class FhirR4ConnectorIT {
 		registry.add(i + "auth.client-id", () -> "p360-connector");
 		registry.add(i + "auth.private-key", pem::toString);
 		registry.add(i + "auth.scope", () -> "system/Patient.rs system/Encounter.rs");
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/fhir-r4-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_fhirr4");
 	}
 
 	@AfterAll

@@ -91,7 +91,6 @@ class FhirR4PatientScopedIT {
 
 		KeycloakServer keycloak = KeycloakServer.get();
 		hub = HubProcess.sharedSecured();
-		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.port", () -> MLLP_PORT);
 		registry.add("routes.heartbeat-period", () -> "1h");
@@ -101,13 +100,7 @@ class FhirR4PatientScopedIT {
 		registry.add("routes.admin.oidc-issuer", keycloak::issuer);
 		instance(registry, 0, "ehr-all", pem, Map.of());
 		instance(registry, 1, "ehr-scoped", pem, Map.of("mode", "patient-scoped", "patient-identifier-system", MRN_SYSTEM));
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/fhir-r4-scoped-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_fhirr4_scoped");
 	}
 
 	private static void instance(DynamicPropertyRegistry registry, int n, String id, Path pem, Map<String, String> options) {

@@ -52,19 +52,12 @@ class Hl7v2MllpIT {
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) throws Exception {
 		hub = HubProcess.start();
-		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.port", () -> MLLP_PORT);
 		registry.add("routes.hl7v2.after-commit-port", () -> AFTER_COMMIT_PORT);
 		registry.add("routes.hl7v2.source-system", () -> "demo-ehr");
 		registry.add("routes.heartbeat-period", () -> "1h");
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/hl7v2-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_hl7v2");
 	}
 
 	@AfterAll

@@ -50,7 +50,6 @@ class Hl7v2SecuredIT {
 	static void properties(DynamicPropertyRegistry registry) throws Exception {
 		KeycloakServer keycloak = KeycloakServer.get();
 		hub = HubProcess.start(Map.of("HUB_OIDC_ISSUER", keycloak.issuer()));
-		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.port", () -> MLLP_PORT);
 		registry.add("routes.heartbeat-period", () -> "1h");
@@ -58,13 +57,7 @@ class Hl7v2SecuredIT {
 		registry.add("routes.auth.client-id", () -> "demo-ehr");
 		registry.add("routes.auth.client-secret", () -> Tokens.demoSecret("demo-ehr"));
 		registry.add("routes.admin.oidc-issuer", keycloak::issuer);
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/hl7v2-secured-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_hl7v2_secured");
 	}
 
 	@AfterAll

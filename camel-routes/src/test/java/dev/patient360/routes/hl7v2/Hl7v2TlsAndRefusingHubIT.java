@@ -75,7 +75,6 @@ class Hl7v2TlsAndRefusingHubIT {
 		registry.add("routes.hl7v2.tls-keystore-password", () -> STORE_PASSWORD);
 		registry.add("routes.hl7v2.tls-truststore", () -> KEYS.resolve("sender.p12").toString());
 		registry.add("routes.hl7v2.tls-truststore-password", () -> STORE_PASSWORD);
-		TestDatabases.Db db = TestDatabases.fresh("routesrefused");
 		registry.add("routes.hub-url", () -> "http://127.0.0.1:" + FAKE_HUB.port() + "/fhir");
 		registry.add("routes.auth.token-url", () -> "http://127.0.0.1:" + FAKE_HUB.port() + "/token");
 		registry.add("routes.auth.client-id", () -> "demo-ehr");
@@ -83,13 +82,7 @@ class Hl7v2TlsAndRefusingHubIT {
 		registry.add("routes.hl7v2.port", () -> MLLP_PORT);
 		registry.add("routes.hl7v2.poll-period", () -> "100ms");
 		registry.add("routes.heartbeat-period", () -> "1h");
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/hl7v2-refused-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_refused");
 	}
 
 	@AfterAll

@@ -91,7 +91,6 @@ class SchedulingAndBillingConnectorsIT {
 		ical = new IcalFeedSimulator(0);
 		billing = new BillingCsvGenerator(Path.of("target/billing-drop-" + System.nanoTime()));
 		hub = HubProcess.shared();
-		TestDatabases.Db db = TestDatabases.fresh("routes");
 		registry.add("routes.hub-url", hub::fhirBase);
 		registry.add("routes.hl7v2.enabled", () -> "false");
 		registry.add("routes.hl7v2.port", HubProcess::freePort);
@@ -108,13 +107,7 @@ class SchedulingAndBillingConnectorsIT {
 		instance(registry, 4, "it-calcom-slots", "scheduling-json", calcomSlots.baseUrl(), "it-availability", "1h",
 				Map.of("api-key-env", "IT_CALCOM_API_KEY", "availability-event-types", String.valueOf(CalComSimulator.EVENT_TYPE),
 						"availability-days", "7", "availability-time-zone", SLOTS_ZONE.getId()));
-		if (db.url() != null) {
-			registry.add("routes.db.url", db::url);
-			registry.add("routes.db.user", db::user);
-		}
-		else {
-			registry.add("routes.db.data-dir", () -> "target/scheduling-it-db-" + System.nanoTime());
-		}
+		TestDatabases.registerRoutesDb(registry, "routes_scheduling");
 	}
 
 	private static void instance(DynamicPropertyRegistry registry, int n, String id, String type, String baseUrl,

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.test.context.DynamicPropertyRegistry;
+
 /**
  * Fresh databases on the PostgreSQL of {@code HUB_TEST_DB_URL} (one per call); without it, a null
  * URL, meaning "use the embedded PostgreSQL".
@@ -35,6 +37,24 @@ public final class TestDatabases {
 		int q = server.indexOf('?');
 		String base = q < 0 ? server : server.substring(0, q);
 		return new Db(base.substring(0, base.lastIndexOf('/') + 1) + name, "postgres");
+	}
+
+	/**
+	 * The database of a routes app started by a Spring test: a fresh one on {@code HUB_TEST_DB_URL}'s
+	 * server, or else an embedded PostgreSQL in {@code target/<prefix>-db-<n>}.
+	 *
+	 * @param prefix letters, digits and underscores (it begins the database name)
+	 */
+	public static void registerRoutesDb(DynamicPropertyRegistry registry, String prefix) {
+		Db db = fresh(prefix);
+		if (db.url() != null) {
+			registry.add("routes.db.url", db::url);
+			registry.add("routes.db.user", db::user);
+		}
+		else {
+			String dataDir = "target/" + prefix + "-db-" + System.nanoTime();
+			registry.add("routes.db.data-dir", () -> dataDir);
+		}
 	}
 
 	/** Like hub-server's TestDatabase: dropped when the JVM ends unless {@code HUB_TEST_DB_KEEP=true}. */
